@@ -1,0 +1,7 @@
+"""``python -m tokenpower``: the book's command line."""
+
+import sys
+
+from tokenpower.cli import main
+
+sys.exit(main())

@@ -1,0 +1,99 @@
+"""The command line: ``python -m tokenpower build|run|check-data|bench``.
+
+Each sub-command prints what it is doing on long steps and exits non-zero on
+any failure, with a message that names what went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """A bad command-line value; the message says which and lists valid ones."""
+
+
+def _check_data(args) -> int:
+    from tokenpower.data import DataPackage
+
+    pkg = DataPackage(args.data_dir)
+    problems = pkg.validate_all()
+    if not problems:
+        names = pkg.resource_names
+        rows = sum(len(pkg.load(n)) for n in names)
+        print(f"data OK: {len(names)} resources, {rows} rows, every foreign key resolves")
+        return 0
+    by_file: dict[str, list] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    for file, items in by_file.items():
+        print(f"{file}: {len(items)} problem{'s' if len(items) > 1 else ''}")
+        for p in items:
+            print(f"  {p}")
+    print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {len(by_file)} file(s)", file=sys.stderr)
+    return 1
+
+
+def _build(args) -> int:
+    from tokenpower.build import build_book
+
+    return 0 if build_book(root=Path(args.root), clean=args.clean) else 1
+
+
+def _run(args) -> int:
+    from tokenpower.runner import run_chapter
+
+    out = run_chapter(args.chapter, args.param or [], root=Path(args.root),
+                      output_dir=Path(args.output) if args.output else None)
+    print(f"executed notebook: {out.notebook}")
+    print(f"HTML page:         {out.html}")
+    return 0
+
+
+def _bench(args) -> int:
+    from tokenpower.bench import run_benchmarks
+
+    run_benchmarks(root=Path(args.root), chapter=args.chapter, param=args.param)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tokenpower", description=__doc__.splitlines()[0])
+    p.add_argument("--root", default=".", help="the book's folder (where _config.yml is); default: .")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="execute the chapters and build the HTML book into _build/html")
+    b.add_argument("--clean", action="store_true", help="drop the execution cache and the staging build first")
+    b.set_defaults(func=_build)
+
+    r = sub.add_parser("run", help="re-execute one chapter with other values of its parameters cell")
+    r.add_argument("chapter", help="chapter file name without .md (e.g. intro), or its number")
+    r.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="a new value for a variable of the chapter's parameters cell (repeatable)")
+    r.add_argument("-o", "--output", help="folder for the executed notebook and page (default: _build/run)")
+    r.set_defaults(func=_run)
+
+    c = sub.add_parser("check-data", help="validate every resource of data/ and print every problem")
+    c.add_argument("--data-dir", default=None, help="the data folder (default: this checkout's data/)")
+    c.set_defaults(func=_check_data)
+
+    m = sub.add_parser("bench", help="time builds and re-execution, measure page sizes, print a table")
+    m.add_argument("--chapter", default="intro", help="chapter to re-execute with parameters (default: intro)")
+    m.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="parameter for the re-execution timing (default: the chapter's first parameter, changed)")
+    m.set_defaults(func=_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
