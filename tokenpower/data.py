@@ -63,8 +63,8 @@ class Problem:
     """One thing wrong with the data, located as precisely as possible.
 
     ``row`` counts data rows from 1 (the header is line 1, so row ``n`` is on
-    line ``n + 1`` of the file); it is ``None`` for problems of the whole file
-    or schema.  ``column`` is ``None`` for problems of a whole row or file.
+    line ``n + 1`` of the file); it is ``0`` for the header row and ``None``
+    for problems of the whole file or schema.  ``column`` is ``None`` for problems of a whole row or file.
     """
 
     file: str
@@ -75,7 +75,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.row is not None:
+        if self.row == 0:
+            where.append("header (line 1)")
+        elif self.row is not None:
             where.append(f"row {self.row} (line {self.row + 1})")
         if self.column is not None:
             where.append(f"column '{self.column}'")
@@ -325,14 +327,14 @@ def _read_table(name: str, path: Path, file: str, schema: dict) -> tuple[_Table 
     problems: list[Problem] = []
     for col in expected:
         if col not in header:
-            problems.append(Problem(file, None, col, "missing-column", "the schema requires this column but the file has none"))
+            problems.append(Problem(file, 0, col, "missing-column", "the schema requires this column but the file has none"))
     for col in header:
         if col not in expected:
-            problems.append(Problem(file, None, col, "extra-column", "the file has a column that the schema does not define"))
+            problems.append(Problem(file, 0, col, "extra-column", "the file has a column that the schema does not define"))
     if problems:
         return None, problems
     if header != expected:
-        return None, [Problem(file, None, None, "column-order",
+        return None, [Problem(file, 0, None, "column-order",
                               f"columns are {header} but the schema orders them {expected}")]
     columns: dict[str, list] = {f["name"]: [] for f in fields}
     for i, row in enumerate(body, start=1):

@@ -1,0 +1,58 @@
+"""The book builds with warnings as errors; the cache follows the data; failures keep the last site."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from tokenpower.build import build_book
+
+from conftest import ROOT, copy_book
+
+pytestmark = pytest.mark.book
+
+
+def _pages(toc_text: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in toc_text.splitlines()
+            if line.strip().startswith(("root:", "- file:", "file:"))]
+
+
+def test_the_whole_book_builds_with_warnings_as_errors(built_site):
+    assert (built_site / "index.html").exists()
+    for page in _pages((ROOT / "_toc.yml").read_text()):
+        assert (built_site / f"{page}.html").exists(), page
+
+
+def test_vega_ships_with_the_book_with_its_licences(built_site):
+    static = built_site / "_static" / "vega"
+    for name in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "LICENSE-vega.txt",
+                 "LICENSE-vega-lite.txt", "LICENSE-vega-embed.txt"):
+        assert (static / name).exists(), name
+    assert "_static/vega/vega-embed.min.js" in (built_site / "book" / "intro.html").read_text()
+
+
+def _digest(folder):
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def test_a_changed_csv_value_reaches_the_built_page_and_a_failing_cell_keeps_the_last_site(tmp_path):
+    book = copy_book(tmp_path / "book", toc_root_only=True)
+    assert build_book(book, quiet=True)
+    page = book / "_build" / "html" / "book" / "intro.html"
+    assert "peaks at 124 TWh" in page.read_text()
+
+    csv = book / "data" / "btc_electricity_monthly.csv"
+    csv.write_text(csv.read_text().replace("2023-06-01,124.49", "2023-06-01,324.49"))
+    assert build_book(book, quiet=True)
+    assert "peaks at 324 TWh" in page.read_text(), "the cached output went stale after a CSV change"
+
+    before = _digest(book / "_build" / "html")
+    chapter = book / "book" / "intro.md"
+    chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('broken cell')\n```\n")
+    assert not build_book(book, quiet=True)
+    assert _digest(book / "_build" / "html") == before, "a failed build must leave the last good site untouched"

@@ -1,0 +1,106 @@
+"""Build the book: execute the chapters, render HTML, swap it in on success.
+
+Two guarantees that plain ``jupyter-book build`` does not give:
+
+* **The execution cache cannot go stale.**  jupyter-cache keys a chapter only
+  on its code cells.  This module also keys the whole build on the contents
+  of ``data/``, the package source and the pinned requirements
+  (:func:`fingerprint`); when that changes, the staging build and its cache
+  are dropped and every chapter is executed again.
+* **A failed build leaves the last good site in place.**  The book is built
+  into ``_build/stage``; only when that build succeeds (warnings are errors,
+  a failing cell is an error) is its HTML copied to ``_build/html.new`` and
+  swapped for ``_build/html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tokenpower.bibliography import write_bibtex
+
+KEYED_PATHS = ("data", "tokenpower", "requirements.txt", "pyproject.toml")
+STAGE = Path("_build") / "stage"
+SITE = Path("_build") / "html"
+
+
+def fingerprint(root: Path) -> str:
+    """SHA-256 over the files the chapters' outputs depend on besides their code.
+
+    Covers every file under ``data/`` and ``tokenpower/`` (Python, JSON and
+    CSV), ``requirements.txt`` and ``pyproject.toml``.  File names are part of
+    the hash, so adding or removing a file changes it too.
+    """
+    digest = hashlib.sha256()
+    for name in KEYED_PATHS:
+        base = root / name
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix in (".pyc",):
+                continue
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _say(message: str) -> None:
+    print(f"[tokenpower] {message}", flush=True)
+
+
+def build_book(root: Path = Path("."), clean: bool = False, stage: Path | None = None,
+               site: Path | None = None, quiet: bool = False) -> bool:
+    """Build the book at ``root``; return True on success.
+
+    ``stage`` and ``site`` default to ``_build/stage`` and ``_build/html``
+    under ``root``.  On failure the site folder is left exactly as it was.
+    """
+    root = root.resolve()
+    stage = (stage or root / STAGE).resolve()
+    site = (site or root / SITE).resolve()
+    key_file = stage / "cache-key.txt"
+    started = time.perf_counter()
+
+    write_bibtex(root / "data", root / "book" / "references.bib")
+    key = fingerprint(root)
+    if clean and stage.exists():
+        _say(f"--clean: removing {stage}")
+        shutil.rmtree(stage)
+    elif stage.exists() and (not key_file.exists() or key_file.read_text().strip() != key):
+        _say("data/, the package or the requirements changed since the last build: "
+             "dropping the execution cache so every chapter runs again")
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True, exist_ok=True)
+
+    _say(f"building the book into {stage} (chapters execute where the cache has no result)")
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root),
+           "--path-output", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
+    env = {**os.environ, "TOKENPOWER_DATA_DIR": str(root / "data")}
+    result = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL if quiet else None)
+    html = stage / "_build" / "html"
+    if result.returncode != 0 or not (html / "index.html").exists():
+        _say(f"BUILD FAILED (exit {result.returncode}); the last good site in {site} is unchanged")
+        return False
+    key_file.write_text(key + "\n")
+
+    _say(f"swapping the new site into {site}")
+    fresh = site.with_name(site.name + ".new")
+    old = site.with_name(site.name + ".old")
+    for leftover in (fresh, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.copytree(html, fresh)
+    if site.exists():
+        site.rename(old)
+    fresh.rename(site)
+    if old.exists():
+        shutil.rmtree(old)
+    _say(f"done in {time.perf_counter() - started:.1f} s: open {site / 'index.html'}")
+    return True

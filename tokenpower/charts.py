@@ -1,0 +1,134 @@
+"""Charts that work offline, in one style for the whole book.
+
+:func:`use_book_style` (called once at the top of every chapter) registers
+
+* an Altair renderer, ``"offline"``, whose HTML calls ``window.vegaEmbed``
+  from the copies of vega, vega-lite and vega-embed that ship in
+  ``book/_static/vega`` -- no page ever loads a script from the network;
+* a theme, ``"tokenpower"``: fonts, sizes and a colour-blind-safe palette
+  (Okabe & Ito) with one fixed colour per power, used in every chapter.
+
+:func:`finish` gives a chart its title, source line and text alternative,
+which every chart in the book must have.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+from hashlib import sha1
+
+import altair as alt
+
+__all__ = [
+    "OTHER_COLOR",
+    "POWER_COLORS",
+    "color_scale",
+    "finish",
+    "offline_renderer",
+    "power_color",
+    "use_book_style",
+]
+
+# Okabe & Ito (2008) colour-blind-safe palette, plus a brown and a grey.
+POWER_COLORS: dict[str, str] = {
+    "GBR": "#0072B2",  # Britain: blue
+    "CHN": "#D55E00",  # China: vermillion
+    "USA": "#009E73",  # United States: bluish green
+    "DEU": "#000000",  # Germany: black
+    "FRA": "#CC79A7",  # France: reddish purple
+    "KAZ": "#E69F00",  # Kazakhstan: orange
+    "RUS": "#56B4E9",  # Russia: sky blue
+    "CAN": "#F0E442",  # Canada: yellow
+    "DNK": "#8C6D31",  # Denmark: brown
+}
+OTHER_COLOR = "#999999"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+_counter = itertools.count(1)
+
+
+def power_color(code: str) -> str:
+    """The book's colour for a power (ISO 3166 alpha-3 code); grey for the rest.
+
+    >>> power_color("GBR")
+    '#0072B2'
+    """
+    return POWER_COLORS.get(code, OTHER_COLOR)
+
+
+def color_scale(codes, labels: dict[str, str] | None = None) -> alt.Scale:
+    """An Altair colour scale mapping each code (or its label) to its fixed colour."""
+    codes = list(dict.fromkeys(codes))
+    domain = [labels.get(c, c) for c in codes] if labels else codes
+    return alt.Scale(domain=domain, range=[power_color(c) for c in codes])
+
+
+def _theme() -> alt.theme.ThemeConfig:
+    return alt.theme.ThemeConfig(
+        config={
+            "font": FONT,
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555555", "subtitleFontSize": 11},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12},
+            "range": {"category": list(POWER_COLORS.values()) + [OTHER_COLOR]},
+        }
+    )
+
+
+def offline_renderer(spec: dict, **metadata) -> dict:
+    """Render a Vega-Lite spec as HTML that draws with the book's local vega-embed.
+
+    The container carries ``role="img"`` and the chart's description as its
+    ``aria-label``, and the same text in a visually hidden paragraph, so every
+    chart has a text alternative.
+    """
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    chart_id = f"tpchart-{sha1(text.encode()).hexdigest()[:10]}-{next(_counter)}"
+    alt_text = spec.get("description") or _title_text(spec) or "Chart"
+    safe_json = text.replace("</", "<\\/")
+    markup = (
+        f'<div class="tp-chart" id="{chart_id}" role="img" aria-label="{html.escape(alt_text, quote=True)}"></div>\n'
+        f'<p class="tp-chart-alt">{html.escape(alt_text)}</p>\n'
+        "<script>(function(){"
+        f"var spec={safe_json};"
+        f'var el=document.getElementById("{chart_id}");'
+        "function draw(){if(window.vegaEmbed){window.vegaEmbed(el,spec,{renderer:\"svg\",actions:false})"
+        ".catch(function(e){console.error(e);});}else{setTimeout(draw,30);}}"
+        "draw();})();</script>"
+    )
+    return {"text/html": markup, "text/plain": f"[chart] {alt_text}"}
+
+
+def _title_text(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return title or ""
+
+
+def use_book_style() -> None:
+    """Register and enable the offline renderer and the book's theme."""
+    if "offline" not in alt.renderers.names():
+        alt.renderers.register("offline", offline_renderer)
+    alt.renderers.enable("offline")
+    if "tokenpower" not in alt.theme.names():
+        alt.theme.register("tokenpower", enable=False)(_theme)
+    alt.theme.enable("tokenpower")
+
+
+def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str, source: str, subtitle: str | None = None):
+    """Give a chart its title, a source line and its text alternative.
+
+    ``alt_text`` says in words what the chart shows (it becomes the chart's
+    description and the page's text alternative); ``source`` names the data,
+    e.g. ``"Data: CBECI via data/btc_electricity_monthly.csv"``.
+    """
+    if not alt_text.strip():
+        raise ValueError("every chart needs a text alternative (alt_text)")
+    lines = [subtitle] if subtitle else []
+    lines.append(source)
+    return chart.properties(title=alt.Title(title, subtitle=lines), description=alt_text)
