@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
 import shutil
+import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -34,11 +39,84 @@ def copy_book(target: Path, toc_root_only: bool = False) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The whole book built once, from a clean cache, with warnings as errors."""
+    """The whole book built once, from a clean cache, with warnings as errors.
+
+    Set TOKENPOWER_SITE to an already built ``_build/html`` to test that site
+    instead (a shortcut while writing a chapter; CI always builds afresh).
+    """
     from tokenpower.build import build_book
+
+    if os.environ.get("TOKENPOWER_SITE"):
+        return Path(os.environ["TOKENPOWER_SITE"]).resolve()
 
     base = tmp_path_factory.mktemp("book")
     site = base / "html"
     ok = build_book(ROOT, stage=base / "stage", site=site, quiet=True)
     assert ok, "the book failed to build (warnings are errors); run `make book` to see why"
     return site
+
+
+# -- the browser: Debian's chromium driven by playwright, nothing but 127.0.0.1 allowed --
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), \
+        "Debian's chromium is not installed: run `make test`, which installs it"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class PageVisit:
+    """A page opened with all non-local requests blocked and console errors recorded."""
+
+    def __init__(self, browser, url, width=1280):
+        self.blocked, self.errors = [], []
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(url, wait_until="networkidle")
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def wait_for_charts(self):
+        count = self.page.locator(".tp-chart").count()
+        if count:
+            self.page.wait_for_function(
+                "() => [...document.querySelectorAll('.tp-chart')].every(c => c.querySelector('svg, canvas'))",
+                timeout=20000)
+        return count
+
+    def close(self):
+        self.context.close()

@@ -17,6 +17,8 @@ ENTRY_TYPES = {
     "derived": "misc",
 }
 
+PUBLISHER_FIELD = {"article": "journal", "book": "publisher", "techreport": "institution"}
+
 
 def _escape(text: str) -> str:
     for char in "&%$#_":
@@ -30,10 +32,13 @@ def bibtex(data_dir: Path) -> str:
     entries = []
     for row in sources.itertuples(index=False):
         kind = ENTRY_TYPES[row.kind]
+        has_publisher = isinstance(row.publisher, str)
+        if kind in PUBLISHER_FIELD and not has_publisher:
+            kind = "misc"  # BibTeX requires journal/publisher/institution for these types
         fields = [("author", "{" + _escape(row.author) + "}"), ("title", "{" + _escape(row.title) + "}"),
                   ("year", str(row.year))]
-        if isinstance(row.publisher, str):
-            fields.append(("institution" if kind == "techreport" else "publisher", _escape(row.publisher)))
+        if has_publisher:
+            fields.append((PUBLISHER_FIELD.get(kind, "publisher"), _escape(row.publisher)))
         if isinstance(row.url, str):
             url = row.url if row.url.startswith(("http://", "https://")) else "https://" + row.url
             fields.append(("url", url.replace("%", "\\%").replace("#", "\\#")))

@@ -26,6 +26,7 @@ __all__ = [
     "POWER_COLORS",
     "color_scale",
     "finish",
+    "land_layer",
     "offline_renderer",
     "power_color",
     "use_book_style",
@@ -132,3 +133,15 @@ def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str, source: str, 
     lines = [subtitle] if subtitle else []
     lines.append(source)
     return chart.properties(title=alt.Title(title, subtitle=lines), description=alt_text)
+
+
+def land_layer(fill: str = "#eeeeee", stroke: str = "#bbbbbb") -> alt.Chart:
+    """Natural Earth land as an Altair layer, embedded inline (no request).
+
+    Layer it under points or arcs and set the projection on the layered chart,
+    e.g. ``(land_layer() + arcs).project("equalEarth")``.
+    """
+    from tokenpower.geo import land_topojson
+
+    data = alt.Data(values=land_topojson(), format=alt.DataFormat(type="topojson", feature="land"))
+    return alt.Chart(data).mark_geoshape(fill=fill, stroke=stroke, strokeWidth=0.5)

@@ -1,0 +1,44 @@
+"""The "Data sources" appendix, written from ``data/datapackage.json`` at build time."""
+
+from __future__ import annotations
+
+from tokenpower.data import DataPackage, package
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def resource_summary(pkg: DataPackage | None = None) -> list[dict]:
+    """One dict per resource: name, title, rows, description, licences, sources."""
+    pkg = pkg or package()
+    out = []
+    for name in pkg.resource_names:
+        res = pkg.resource(name)
+        frame = pkg.load(name)
+        licences = res.get("licenses") or pkg.descriptor.get("licenses", [])
+        sources = sorted(set(frame["source"])) if "source" in frame else []
+        out.append({"name": name, "title": res.get("title", name), "rows": len(frame),
+                    "description": res.get("description", ""), "path": res["path"],
+                    "licences": ", ".join(lic.get("name", "") for lic in licences),
+                    "fields": pkg.schema(name)["fields"], "sources": sources})
+    return out
+
+
+def data_sources_markdown(pkg: DataPackage | None = None) -> str:
+    """MyST Markdown describing every resource: fields with units, rows, sources, licence."""
+    parts = []
+    for res in resource_summary(pkg):
+        parts.append(f"**{_cell(res['title'])}** (`data/{res['path']}`, {res['rows']} rows, "
+                     f"licence {res['licences']})\n")
+        parts.append(f"{res['description']}\n")
+        parts.append("| field | type | unit | description |\n|---|---|---|---|")
+        for field in res["fields"]:
+            unit = field.get("unit") or (f"see `{field['unitField']}`" if field.get("unitField") else "")
+            parts.append(f"| `{field['name']}` | {field.get('type', 'string')} | {_cell(unit)} | "
+                         f"{_cell(field.get('description', field.get('title', '')))} |")
+        if res["sources"]:
+            cites = ", ".join(f"{{cite:t}}`{s}`" for s in res["sources"])
+            parts.append(f"\nSources cited by its rows: {cites}.\n")
+        parts.append("")
+    return "\n".join(parts)
