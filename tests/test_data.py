@@ -118,32 +118,6 @@ def _mutate_extra_column(data):
     return "countries", 0, "population", "extra-column"
 
 
-def _mutate_wrong_type(data):
-    _set_cell(data, "btc_electricity_monthly", 3, "twh_per_year", "lots")
-    return "btc_electricity_monthly", 3, "twh_per_year", "type"
-
-
-def _mutate_negative_price(data):
-    _set_cell(data, "btc_electricity_prices", 2, "usd_per_kwh", "-0.02")
-    return "btc_electricity_prices", 2, "usd_per_kwh", "minimum"
-
-
-def _mutate_price_in_wrong_unit(data):
-    # 4.45 US cents typed as if it were dollars per kWh
-    _set_cell(data, "btc_electricity_prices", 1, "usd_per_kwh", "4.45")
-    return "btc_electricity_prices", 1, "usd_per_kwh", "maximum"
-
-
-def _mutate_share_above_100(data):
-    _set_cell(data, "btc_hashrate_share_country", 1, "share_pct", "120")
-    return "btc_hashrate_share_country", 1, "share_pct", "maximum"
-
-
-def _mutate_unknown_country(data):
-    _set_cell(data, "btc_hashrate_share_country", 2, "country", "ZZQ")
-    return "btc_hashrate_share_country", 2, "country", "foreign-key"
-
-
 def _mutate_duplicate_key(data):
     path = data / "countries.csv"
     rows = _rows(path)
@@ -151,29 +125,9 @@ def _mutate_duplicate_key(data):
     return "countries", len(rows), "code", "unique"
 
 
-def _mutate_dangling_source(data):
-    _set_cell(data, "btc_miners", 1, "source", "no-such-source")
-    return "btc_miners", 1, "source", "foreign-key"
-
-
-def _mutate_missing_source(data):
-    _set_cell(data, "btc_hashprice", 2, "source", "")
-    return "btc_hashprice", 2, "source", "required"
-
-
-def _mutate_impossible_date(data):
-    _set_cell(data, "btc_electricity_monthly", 4, "date", "2021-02-30")
-    return "btc_electricity_monthly", 4, "date", "type"
-
-
 def _mutate_empty_file(data):
     (data / "btc_miners.csv").write_text("")
     return "btc_miners", None, None, "empty-file"
-
-
-def _mutate_bad_confidence(data):
-    _set_cell(data, "countries", 3, "confidence", "certain")
-    return "countries", 3, "confidence", "enum"
 
 
 def _mutate_short_row(data):
@@ -184,10 +138,30 @@ def _mutate_short_row(data):
     return "btc_hashprice", 1, None, "row-length"
 
 
-MUTATIONS = [_mutate_missing_column, _mutate_extra_column, _mutate_wrong_type, _mutate_negative_price,
-             _mutate_price_in_wrong_unit, _mutate_share_above_100, _mutate_unknown_country, _mutate_duplicate_key,
-             _mutate_dangling_source, _mutate_missing_source, _mutate_impossible_date, _mutate_empty_file,
-             _mutate_bad_confidence, _mutate_short_row]
+# One broken cell each: (name, resource, row, column, bad value, the rule that must catch it).
+CELL_MUTATIONS = [
+    ("wrong_type", "btc_electricity_monthly", 3, "twh_per_year", "lots", "type"),
+    ("negative_price", "btc_electricity_prices", 2, "usd_per_kwh", "-0.02", "minimum"),
+    ("price_in_cents_not_dollars", "btc_electricity_prices", 1, "usd_per_kwh", "4.45", "maximum"),
+    ("share_above_100", "btc_hashrate_share_country", 1, "share_pct", "120", "maximum"),
+    ("unknown_country", "btc_hashrate_share_country", 2, "country", "ZZQ", "foreign-key"),
+    ("dangling_source", "btc_miners", 1, "source", "no-such-source", "foreign-key"),
+    ("missing_source", "btc_hashprice", 2, "source", "", "required"),
+    ("impossible_date", "btc_electricity_monthly", 4, "date", "2021-02-30", "type"),
+    ("bad_confidence", "countries", 3, "confidence", "certain", "enum"),
+]
+
+
+def _cell_mutation(name, resource, row, column, value, rule):
+    def mutate(data):
+        _set_cell(data, resource, row, column, value)
+        return resource, row, column, rule
+    mutate.__name__ = f"_mutate_{name}"
+    return mutate
+
+
+MUTATIONS = [_mutate_missing_column, _mutate_extra_column, _mutate_duplicate_key, _mutate_empty_file,
+             _mutate_short_row] + [_cell_mutation(*m) for m in CELL_MUTATIONS]
 
 
 @pytest.mark.parametrize("mutate", MUTATIONS, ids=lambda f: f.__name__.removeprefix("_mutate_"))
@@ -209,8 +183,8 @@ def test_a_broken_copy_fails_naming_file_row_and_column(mutate, data_copy):
 
 
 def test_check_data_command_prints_every_problem_and_exits_non_zero(data_copy):
-    _mutate_share_above_100(data_copy)
-    _mutate_dangling_source(data_copy)
+    _set_cell(data_copy, "btc_hashrate_share_country", 1, "share_pct", "120")
+    _set_cell(data_copy, "btc_miners", 1, "source", "no-such-source")
     result = subprocess.run([sys.executable, "-m", "tokenpower", "check-data", "--data-dir", str(data_copy)],
                             capture_output=True, text=True)
     assert result.returncode == 1
