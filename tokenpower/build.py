@@ -30,15 +30,16 @@ STAGE = Path("_build") / "stage"
 SITE = Path("_build") / "html"
 
 
-def fingerprint(root: Path) -> str:
+def fingerprint(root: Path, paths: tuple[str, ...] = KEYED_PATHS) -> str:
     """SHA-256 over the files the chapters' outputs depend on besides their code.
 
     Covers every file under ``data/`` and ``tokenpower/`` (Python, JSON and
-    CSV), ``requirements.txt`` and ``pyproject.toml``.  File names are part of
-    the hash, so adding or removing a file changes it too.
+    CSV), ``requirements.txt`` and ``pyproject.toml``; pass ``paths`` (names
+    under ``root``) to hash only some of them, e.g. ``("data",)``.  File names
+    are part of the hash, so adding or removing a file changes it too.
     """
     digest = hashlib.sha256()
-    for name in KEYED_PATHS:
+    for name in paths:
         base = root / name
         files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
         for path in files:

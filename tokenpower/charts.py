@@ -8,6 +8,10 @@
 * a theme, ``"tokenpower"``: fonts, sizes and a colour-blind-safe palette
   (Okabe & Ito) with one fixed colour per power, used in every chapter.
 
+Each chart also carries a static SVG drawing of itself, made when the chapter
+executes by vl-convert (no browser, no network), as an ``<img>`` that the
+book's stylesheet hides on screen and shows in print (``book/_static/book.css``).
+
 :func:`finish` gives a chart its title, source line and text alternative,
 which every chart in the book must have.
 """
@@ -17,6 +21,8 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
+import urllib.parse
 from hashlib import sha1
 
 import altair as alt
@@ -29,6 +35,7 @@ __all__ = [
     "land_layer",
     "offline_renderer",
     "power_color",
+    "static_svg",
     "use_book_style",
 ]
 
@@ -78,19 +85,50 @@ def _theme() -> alt.theme.ThemeConfig:
     )
 
 
+def static_svg(spec: dict) -> str | None:
+    """The chart drawn once as SVG text by vl-convert, offline; None if it cannot be drawn.
+
+    The Vega-Lite version is taken from the spec's ``$schema`` (e.g. ``v6.4.1``
+    -> ``"6.4"``) when vl-convert ships it, so the static drawing matches the
+    interactive one.
+    """
+    try:
+        import vl_convert
+    except ImportError:  # pragma: no cover - vl-convert-python is pinned in requirements.txt
+        return None
+    version = None
+    match = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
+    if match and f"{match[1]}.{match[2]}" in vl_convert.get_vegalite_versions():
+        version = f"{match[1]}.{match[2]}"
+    try:
+        return vl_convert.vegalite_to_svg(spec, vl_version=version) if version else vl_convert.vegalite_to_svg(spec)
+    except Exception:  # an unexpected spec: the page keeps its interactive chart, print shows the text
+        return None
+
+
+def _svg_data_uri(svg: str) -> str:
+    """SVG text as a ``data:`` URI, percent-encoding only what a URI or an HTML attribute needs."""
+    return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(svg, safe=" :/=;,.-_()'!*~+?@$")
+
+
 def offline_renderer(spec: dict, **metadata) -> dict:
     """Render a Vega-Lite spec as HTML that draws with the book's local vega-embed.
 
     The container carries ``role="img"`` and the chart's description as its
     ``aria-label``, and the same text in a visually hidden paragraph, so every
-    chart has a text alternative.
+    chart has a text alternative.  A static SVG of the chart follows as an
+    ``<img class="tp-chart-static">`` (hidden on screen, shown in print).
     """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     chart_id = f"tpchart-{sha1(text.encode()).hexdigest()[:10]}-{next(_counter)}"
     alt_text = spec.get("description") or _title_text(spec) or "Chart"
     safe_json = text.replace("</", "<\\/")
+    svg = static_svg(spec)
+    static = (f'<img class="tp-chart-static" alt="{html.escape(alt_text, quote=True)}" '
+              f'src="{_svg_data_uri(svg)}">\n') if svg else ""
     markup = (
         f'<div class="tp-chart" id="{chart_id}" role="img" aria-label="{html.escape(alt_text, quote=True)}"></div>\n'
+        f"{static}"
         f'<p class="tp-chart-alt">{html.escape(alt_text)}</p>\n'
         "<script>(function(){"
         f"var spec={safe_json};"

@@ -178,7 +178,9 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, values: dict) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{html.escape(title)}</title>"
         f"{scripts}<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}}"
-        ".tp-chart-alt{position:absolute;left:-9999px}pre{overflow-x:auto;background:#f6f6f6;padding:.5rem}</style>"
+        ".tp-chart-alt{position:absolute;left:-9999px}pre{overflow-x:auto;background:#f6f6f6;padding:.5rem}"
+        ".tp-chart-static{display:none}@media print{.tp-chart{display:none}.tp-chart-static{display:block;max-width:100%}"
+        "details{display:none}}</style>"
         f"</head><body><p><em>Re-executed with {html.escape(shown)}.</em></p>\n" + "\n".join(parts) + "</body></html>\n"
     )
 
