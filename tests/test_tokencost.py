@@ -16,7 +16,6 @@ from tokenpower.data import load
 from tokenpower.tokencost import (
     COST_INPUT_COLUMNS,
     accelerator_inputs,
-    bitcoin_revenue_usd_per_kwh,
     china_us_weekly,
     cost_inputs,
     decode_tokens_per_s_per_gpu,
@@ -25,6 +24,9 @@ from tokenpower.tokencost import (
     first_party_prices,
     prefill_tokens_per_s_per_gpu,
     price_ratio,
+    restricted_accelerators,
+    sensitivity,
+    site_costs,
     token_cost,
     validate_fraction,
     validate_range,
@@ -259,10 +261,44 @@ def test_china_us_weekly_pairs_the_two_series():
     assert set(weekly["scope"]) == {"chinese-vs-us-models", "all-models-view"}
 
 
-def test_bitcoin_revenue_per_kwh_by_hand():
-    # 2021 average hashprice $0.3146/TH/day on an S19 Pro (29.5 J/TH): 29.5 x 0.024 = 0.708 kWh per TH-day
-    assert bitcoin_revenue_usd_per_kwh(0.3146, 29.5) == pytest.approx(0.3146 / 0.708)
-    assert bitcoin_revenue_usd_per_kwh(0.3146, 29.5) == pytest.approx(0.444, abs=1e-3)
+def test_restricted_accelerators_follow_the_latest_status():
+    status = load("accelerator_export_status")
+    # H800: allowed from 2023-03, caught by the Oct-2023 rule (effective 2023-11-17)
+    assert "h800" not in restricted_accelerators(status, "CHN", "2023-06-01")
+    assert "h800" in restricted_accelerators(status, "CHN", "2024-01-01")
+    # H20: licence required from 2025-04-09, licences granted from 2025-07
+    assert "h20" in restricted_accelerators(status, "CHN", "2025-05-01")
+    assert "h20" not in restricted_accelerators(status, "CHN", "2026-03-01")
+    assert "ascend-910b" not in restricted_accelerators(status, "CHN", "2026-03-01")
+
+
+def test_ban_premium_applies_only_to_restricted_chips_in_china(measurements, accel):
+    anchor = deepseek_anchor(measurements, load("model_parameters"), accel)
+    sites = pd.DataFrame({"country": ["CHN", "USA"], "pue": [1.4, 1.4], "electricity_usd_per_kwh": [0.06, 0.08]})
+    costs = site_costs(accel[accel["accelerator_id"].isin(["h800", "ascend-910b"])], anchor, load("assumptions"), 37,
+                       sites, ban_premium=0.5, restricted=["h800"])
+    central = costs[costs["case"] == "central"].set_index(["accelerator_id", "country"])
+    assert central.loc[("h800", "CHN"), "ban_premium"] == 0.5
+    assert central.loc[("h800", "USA"), "ban_premium"] == 0.0
+    assert central.loc[("ascend-910b", "CHN"), "ban_premium"] == 0.0
+    # the same chip costs more to run in China only by the premium and the power price
+    assert central.loc[("h800", "CHN"), "capital_usd_per_hour"] == pytest.approx(
+        1.5 * central.loc[("h800", "USA"), "capital_usd_per_hour"])
+    worst = costs[costs["case"] == "worst specs"].set_index(["accelerator_id", "country"])
+    assert (worst["usd_per_m_output"] >= central["usd_per_m_output"].reindex(worst.index)).all()
+
+
+def test_sensitivity_swing_of_the_electricity_price_by_hand():
+    base = _row()
+    table = sensitivity(base, {"electricity_usd_per_kwh": (0.03, 0.09), "card_price_usd": (20000, 40000)},
+                        output_fraction=0.0, measure="usd_per_m_input").set_index("input")
+    # 1.029 kWh per busy hour x $0.06 difference / 36 M input tokens per hour
+    assert table.loc["electricity_usd_per_kwh", "swing"] == pytest.approx(1.029 * 0.06 / 36)
+    # $20,000 more capital over 5 x 8,760 x 0.5 hours / 36 M tokens
+    assert table.loc["card_price_usd", "swing"] == pytest.approx(20000 / 21900 / 36)
+    assert table.index[0] == "card_price_usd"
+    with pytest.raises(KeyError):
+        sensitivity(base, {"voltage": (1, 2)})
 
 
 def test_parameter_checks_name_the_parameter():

@@ -46,11 +46,9 @@ import pandas as pd
 
 __all__ = [
     "HOURS_PER_YEAR",
-    "KWH_PER_TH_DAY_PER_J_PER_TH",
     "COST_INPUT_COLUMNS",
     "accelerator_inputs",
     "assumption_value",
-    "bitcoin_revenue_usd_per_kwh",
     "blended_usd_per_million",
     "capital_usd_per_busy_hour",
     "china_us_weekly",
@@ -61,6 +59,9 @@ __all__ = [
     "electricity_kwh_per_busy_hour",
     "first_party_prices",
     "other_usd_per_busy_hour",
+    "restricted_accelerators",
+    "sensitivity",
+    "site_costs",
     "prefill_tokens_per_s_per_gpu",
     "price_ratio",
     "token_cost",
@@ -70,9 +71,6 @@ __all__ = [
 
 HOURS_PER_YEAR = 8760.0
 """Hours in a (non-leap) year."""
-
-KWH_PER_TH_DAY_PER_J_PER_TH = 0.024
-"""kWh used by one TH/s for a day at 1 J/TH: 86,400 s x 1 J / 3.6e6 J/kWh."""
 
 COST_INPUT_COLUMNS = (
     "card_price_usd", "server_capex_factor", "ban_premium", "lifetime_years", "utilisation",
@@ -442,12 +440,86 @@ def china_us_weekly(openrouter_volumes: pd.DataFrame) -> pd.DataFrame:
     return wide.sort_values("period_start").reset_index(drop=True)
 
 
-# -- Bitcoin, for comparison -----------------------------------------------------
+# -- sites, bans and sensitivity -------------------------------------------------
 
-def bitcoin_revenue_usd_per_kwh(usd_per_th_day, j_per_th):
-    """Revenue a Bitcoin miner earns per kWh (USD/kWh).
+RESTRICTED_STATUSES = ("licence-required", "presumption-of-denial", "case-by-case")
+"""Export statuses under which a chip reaches China only through a licence or the grey market."""
 
-    ``usd_per_th_day`` is the hashprice (USD per TH/s per day); a machine of
-    ``j_per_th`` (J/TH) uses ``j_per_th x 0.024`` kWh per TH/s per day.
+
+def restricted_accelerators(export_status: pd.DataFrame, destination: str = "CHN", on_date: str = "2026-03-01") -> list[str]:
+    """Accelerators whose latest export status to ``destination`` on ``on_date`` is restrictive.
+
+    Uses the last row of ``accelerator_export_status`` dated on or before
+    ``on_date`` for each accelerator; a status in :data:`RESTRICTED_STATUSES`
+    counts as restricted (``licences-granted`` and ``allowed`` do not).
     """
-    return np.asarray(usd_per_th_day, float) / (np.asarray(j_per_th, float) * KWH_PER_TH_DAY_PER_J_PER_TH)
+    rows = export_status[(export_status["destination"] == destination)
+                         & (export_status["date_from"] <= pd.Timestamp(on_date))]
+    latest = rows.sort_values("date_from").groupby("accelerator_id").tail(1)
+    return sorted(latest.loc[latest["status"].isin(RESTRICTED_STATUSES), "accelerator_id"])
+
+
+_CASES = {
+    # case: (compute, bandwidth, power, price) ends of each spec range
+    "central": ("tflops", "mem_bw_tbs", "board_power_w", "card_price_usd"),
+    "best specs": ("tflops_high", "mem_bw_tbs_high", "board_power_w_low", "card_price_usd_low"),
+    "worst specs": ("tflops_low", "mem_bw_tbs_low", "board_power_w_high", "card_price_usd_high"),
+}
+
+
+def site_costs(accel: pd.DataFrame, anchor: dict, assumptions: pd.DataFrame, active_params_b: float,
+               sites: pd.DataFrame, ban_premium: float = 0.0, restricted=(), output_fraction: float = 0.22,
+               **overrides) -> pd.DataFrame:
+    """Token cost of every accelerator at every site, at central, best and worst specs.
+
+    ``sites`` has one row per site with ``country``, ``pue`` and
+    ``electricity_usd_per_kwh``.  ``ban_premium`` (fraction of the price) is
+    added to the accelerators in ``restricted`` at sites in China.  The
+    ``case`` column says which end of the disputed spec ranges was used
+    ("best specs": high compute and bandwidth, low power and price; "worst
+    specs": the opposite).  Other cost inputs can be overridden by keyword (see
+    :func:`cost_inputs`).  Returns the frame of :func:`token_cost` with
+    ``name``, ``country`` and ``case`` added.
+    """
+    frames = []
+    restricted = set(restricted)
+    for acc in accel.itertuples(index=False):
+        for site in sites.itertuples(index=False):
+            premium = ban_premium if (site.country == "CHN" and acc.accelerator_id in restricted) else 0.0
+            for case, (tf, bw, power, price) in _CASES.items():
+                row = cost_inputs(accel, anchor, assumptions, acc.accelerator_id, active_params_b,
+                                  tflops=getattr(acc, tf), mem_bw_tbs=getattr(acc, bw),
+                                  board_power_w=getattr(acc, power), card_price_usd=getattr(acc, price),
+                                  pue=site.pue, electricity_usd_per_kwh=site.electricity_usd_per_kwh,
+                                  ban_premium=premium, **overrides)
+                row["name"], row["country"], row["case"] = acc.name, site.country, case
+                frames.append(row)
+    return token_cost(pd.concat(frames, ignore_index=True), output_fraction)
+
+
+def sensitivity(base: pd.DataFrame, ranges: dict[str, tuple[float, float]], output_fraction: float = 0.22,
+                measure: str = "usd_per_m_blended") -> pd.DataFrame:
+    """One-at-a-time sensitivity (a tornado) of ``measure`` around a one-row ``base``.
+
+    For each input named in ``ranges`` (a column of :data:`COST_INPUT_COLUMNS`
+    -> (low, high)), the measure is computed with that input at its low and at
+    its high end and every other input at ``base``.  Returns one row per input
+    with ``input``, ``low``, ``high``, ``at_low``, ``at_high``, ``central``,
+    ``swing`` (|at_high - at_low|) and ``swing_pct`` (swing / central x 100),
+    largest swing first.
+    """
+    unknown = [k for k in ranges if k not in COST_INPUT_COLUMNS]
+    if unknown:
+        raise KeyError(f"not cost inputs: {', '.join(unknown)}")
+    names = list(ranges)
+    draws = pd.concat([base] * (2 * len(names)), ignore_index=True)
+    for i, name in enumerate(names):
+        draws.loc[2 * i, name], draws.loc[2 * i + 1, name] = ranges[name]
+    values = token_cost(draws, output_fraction)[measure].to_numpy()
+    central = float(token_cost(base, output_fraction)[measure].iloc[0])
+    out = pd.DataFrame({"input": names, "low": [ranges[n][0] for n in names], "high": [ranges[n][1] for n in names],
+                        "at_low": values[0::2], "at_high": values[1::2]})
+    out["central"] = central
+    out["swing"] = (out["at_high"] - out["at_low"]).abs()
+    out["swing_pct"] = out["swing"] / central * 100
+    return out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
