@@ -40,6 +40,7 @@ __all__ = [
     "check_range",
     "electricity_share",
     "electricity_share_range",
+    "flow_diagram_tables",
     "hashprice_points",
     "hashrate_series",
     "machine_price_usd_per_th",
@@ -404,6 +405,33 @@ def migration_graph(flows: pd.DataFrame) -> nx.DiGraph:
         graph.add_node(row.country, kind="country")
         graph.add_edge(row.province, row.country, share_pts=float(row.share_pts))
     return graph
+
+
+def flow_diagram_tables(flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positions for drawing flows as a two-column diagram (sources left, targets right).
+
+    ``flows`` has ``province``, ``country`` and ``share_pts``.  Each side is
+    ranked by its total flow, largest at the top (``y`` = 0), and the side
+    with fewer nodes is spread over the same height.  Returns ``(edges,
+    nodes)``: edges with ``y_province`` and ``y_country`` added; nodes with
+    ``node``, ``side`` ('province'/'country'), ``x`` (0 or 1), ``y`` and
+    ``share_pts`` (the node's total).
+    """
+    sides = []
+    for side, x in (("province", 0.0), ("country", 1.0)):
+        total = flows.groupby(side, sort=False)["share_pts"].sum().sort_values(ascending=False, kind="stable")
+        n = len(total)
+        sides.append(pd.DataFrame({"node": total.index, "side": side, "x": x,
+                                   "rank": np.arange(n), "share_pts": total.values}))
+    height = max(len(t) for t in sides) - 1
+    for t in sides:
+        t["y"] = t["rank"] * (height / max(len(t) - 1, 1)) if len(t) > 1 else height / 2
+    nodes = pd.concat(sides, ignore_index=True).drop(columns="rank")
+    where = {(r.side, r.node): r.y for r in nodes.itertuples(index=False)}
+    edges = flows.copy()
+    edges["y_province"] = [where[("province", p)] for p in edges["province"]]
+    edges["y_country"] = [where[("country", c)] for c in edges["country"]]
+    return edges, nodes
 
 
 # -- recovery -----------------------------------------------------------------
