@@ -28,8 +28,6 @@ from tokenpower.tokencost import (
     sensitivity,
     site_costs,
     token_cost,
-    validate_fraction,
-    validate_range,
 )
 
 
@@ -299,13 +297,3 @@ def test_sensitivity_swing_of_the_electricity_price_by_hand():
     assert table.index[0] == "card_price_usd"
     with pytest.raises(KeyError):
         sensitivity(base, {"voltage": (1, 2)})
-
-
-def test_parameter_checks_name_the_parameter():
-    assert validate_range("gpu_lifetime_years", 5, 1, 10) == 5.0
-    with pytest.raises(ValueError, match="gpu_lifetime_years.*between 1 and 10"):
-        validate_range("gpu_lifetime_years", 0, 1, 10)
-    with pytest.raises(ValueError, match="utilisation"):
-        validate_fraction("utilisation", 0, allow_zero=False)
-    with pytest.raises(ValueError, match="ban_premium"):
-        validate_range("ban_premium", "lots", 0, 3)

@@ -65,8 +65,6 @@ __all__ = [
     "prefill_tokens_per_s_per_gpu",
     "price_ratio",
     "token_cost",
-    "validate_fraction",
-    "validate_range",
 ]
 
 HOURS_PER_YEAR = 8760.0
@@ -78,27 +76,6 @@ COST_INPUT_COLUMNS = (
     "other_opex_usd_per_gpu_hour", "input_tokens_per_s_per_gpu", "output_tokens_per_s_per_gpu",
 )
 """Columns :func:`token_cost` needs (see :func:`cost_inputs` for their units)."""
-
-
-# -- parameter checks ----------------------------------------------------------
-
-def validate_range(name: str, value, low: float, high: float) -> float:
-    """Return ``value`` as a float, or raise ValueError naming ``name`` and the range."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number between {low:g} and {high:g}, not {value!r}") from None
-    if not (low <= number <= high):
-        raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value!r}")
-    return number
-
-
-def validate_fraction(name: str, value, *, allow_zero: bool = True) -> float:
-    """A fraction in [0, 1] (or (0, 1] when ``allow_zero`` is False), else ValueError."""
-    number = validate_range(name, value, 0.0, 1.0)
-    if not allow_zero and number == 0:
-        raise ValueError(f"{name} must be above 0 and at most 1, not {value!r}")
-    return number
 
 
 # -- the model -----------------------------------------------------------------
