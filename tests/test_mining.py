@@ -239,3 +239,19 @@ def test_recovery_of_the_7dma_series(tables):
 def test_kwh_per_th_day_constant():
     assert M.KWH_PER_TH_DAY_PER_J_PER_TH == pytest.approx(0.024)
     assert not math.isnan(M.electricity_share(np.float64(0.02), 0.02))
+
+
+def test_unknown_rows_are_named(tables):
+    with pytest.raises(KeyError, match="btc_miners has no row nope"):
+        M.machine_table(tables["btc_miners"], {"X": "nope"})
+    with pytest.raises(KeyError, match="no row missing-id"):
+        M.reference_tariffs(load("btc_electricity_prices"), {"Somewhere": "missing-id"})
+
+
+def test_flow_diagram_ranks_each_side_by_its_total():
+    flows = pd.DataFrame({"province": ["A", "A", "B"], "country": ["USA", "KAZ", "USA"], "share_pts": [6.0, 1.0, 3.0]})
+    edges, nodes = M.flow_diagram_tables(flows)
+    where = nodes.set_index(["side", "node"])
+    assert where.loc[("province", "A"), "y"] == 0 and where.loc[("province", "B"), "y"] == 1
+    assert where.loc[("country", "USA"), "share_pts"] == 9.0 and where.loc[("country", "USA"), "y"] == 0
+    assert list(edges["y_country"]) == [0.0, 1.0, 0.0]

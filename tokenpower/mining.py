@@ -162,14 +162,25 @@ def machine_table(miners: pd.DataFrame, machines: dict[str, str] = MACHINES) -> 
     Returns columns ``machine`` (short name), ``miner_id``, ``model``,
     ``j_per_th``, ``th_per_s``, ``release_date``, ``source``.
     """
-    rows = miners.set_index("miner_id")
-    missing = [m for m in machines.values() if m not in rows.index]
-    if missing:
-        raise KeyError(f"btc_miners has no row {', '.join(missing)}")
-    table = rows.loc[list(machines.values()), ["model", "j_per_th", "th_per_s", "release_date", "source"]]
-    table = table.reset_index()
-    table.insert(0, "machine", list(machines.keys()))
+    table = _labelled_rows(miners, "miner_id", machines, "machine",
+                           ["model", "j_per_th", "th_per_s", "release_date", "source"])
     return table.sort_values("release_date", kind="stable").reset_index(drop=True)
+
+
+def _labelled_rows(table: pd.DataFrame, key: str, labels: dict[str, str], label_column: str,
+                   columns: list[str]) -> pd.DataFrame:
+    """The rows of ``table`` whose ``key`` is a value of ``labels``, in its order, labelled.
+
+    Returns ``label_column``, ``key`` and ``columns``; a KeyError names the
+    resource and the missing keys.
+    """
+    rows = table.set_index(key)
+    missing = [k for k in labels.values() if k not in rows.index]
+    if missing:
+        raise KeyError(f"{table.attrs.get('resource', 'the table')} has no row {', '.join(missing)}")
+    out = rows.loc[list(labels.values()), columns].reset_index()
+    out.insert(0, label_column, list(labels.keys()))
+    return out
 
 
 def hashprice_points(hashprice: pd.DataFrame) -> pd.DataFrame:
@@ -248,14 +259,8 @@ def reference_tariffs(prices: pd.DataFrame, labels: dict[str, str]) -> pd.DataFr
     range), ``usd_per_kwh_high`` (NaN if none), ``year``, ``source``,
     ``confidence``, in the order of ``labels``.
     """
-    table = prices.set_index("price_id")
-    unknown = [p for p in labels.values() if p not in table.index]
-    if unknown:
-        raise KeyError(f"btc_electricity_prices has no row {', '.join(unknown)}")
-    out = table.loc[list(labels.values()), ["usd_per_kwh", "usd_per_kwh_high", "year", "source", "confidence"]]
-    out = out.reset_index()
-    out.insert(0, "label", list(labels.keys()))
-    return out
+    return _labelled_rows(prices, "price_id", labels, "label",
+                          ["usd_per_kwh", "usd_per_kwh_high", "year", "source", "confidence"])
 
 
 def bitcoin_value_per_kwh(miners: pd.DataFrame, hashprice: pd.DataFrame, machine_prices: pd.DataFrame,
