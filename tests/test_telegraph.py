@@ -261,6 +261,8 @@ def test_a_british_hub_in_between_counts_but_not_at_the_ends():
     share = british_path_share(_graph(nodes, [("x", "gib", False, 1), ("gib", "y", False, 1)]))
     # pairs x-y (through Gibraltar: depends, cannot avoid) and gib-y (Gibraltar is an end: does not)
     assert (share["pairs"], share["dependent"], share["unavoidable"]) == (2, 1, 1)
+    cables_only = british_path_share(_graph(nodes, [("x", "gib", False, 1), ("gib", "y", False, 1)]), power=None)
+    assert (cables_only["pairs"], cables_only["dependent"], cables_only["unavoidable"]) == (2, 0, 0)
 
 
 def test_a_foreign_cable_beside_a_british_one_is_an_alternative():

@@ -158,7 +158,7 @@ def hub_centrality(graph: nx.Graph, weight: str | None = "weight") -> pd.DataFra
     return table.sort_values(["betweenness", "hub_id"], ascending=[False, True], ignore_index=True)
 
 
-def british_path_share(graph: nx.Graph, power: str = "GBR", weight: str = "weight") -> dict:
+def british_path_share(graph: nx.Graph, power: str | None = "GBR", weight: str = "weight") -> dict:
     """How many routes between continents depend on one power's cables or hubs.
 
     Definition.  Take every unordered pair of hubs on *different* continents
@@ -168,7 +168,8 @@ def british_path_share(graph: nx.Graph, power: str = "GBR", weight: str = "weigh
     a hub (other than the two ends) whose ``power`` is ``power``.  A pair
     *cannot avoid* the power if no path at all joins the two ends once those
     edges and those inner hubs are removed.  Every pair that cannot avoid the
-    power depends on it, so ``share_unavoidable <= share_dependent``.
+    power depends on it, so ``share_unavoidable <= share_dependent``.  With
+    ``power=None`` only the cables count, not the hubs.
 
     Returns
     -------
@@ -177,7 +178,7 @@ def british_path_share(graph: nx.Graph, power: str = "GBR", weight: str = "weigh
     (fractions in [0, 1]; NaN when there is no such pair).
     """
     nodes = sorted(graph.nodes)
-    controlled = {n for n in nodes if graph.nodes[n].get("power") == power}
+    controlled = {n for n in nodes if power is not None and graph.nodes[n].get("power") == power}
     free_edges = [(u, v) for u, v, d in graph.edges(data=True) if not d.get("british", False)]
     free = nx.Graph()
     free.add_nodes_from(nodes)
