@@ -56,6 +56,12 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site, relative to it, except Sphinx's own (``_*``, ``.*``)."""
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if not p.relative_to(site).parts[0].startswith(("_", ".")))
+
+
 # -- the browser: Debian's chromium driven by playwright, nothing but 127.0.0.1 allowed --
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

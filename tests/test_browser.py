@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PageVisit
+from conftest import PageVisit, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 
 def _pages(built_site):
-    return sorted(str(p.relative_to(built_site)) for p in built_site.rglob("*.html")
-                  if not p.relative_to(built_site).parts[0].startswith(("_", ".")))
+    return site_pages(built_site)
 
 
 def test_every_page_is_self_contained_error_free_and_draws_its_charts(built_site, site_url, browser):

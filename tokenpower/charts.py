@@ -116,7 +116,8 @@ def offline_renderer(spec: dict, **metadata) -> dict:
 
     The container carries ``role="img"`` and the chart's description as its
     ``aria-label``, and the same text in a visually hidden paragraph, so every
-    chart has a text alternative.  A static SVG of the chart follows as an
+    chart has a text alternative; the drawn SVG is hidden from assistive
+    technology (``aria-hidden``), since the container already describes it.  A static SVG of the chart follows as an
     ``<img class="tp-chart-static">`` (hidden on screen, shown in print).
     """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
@@ -134,6 +135,9 @@ def offline_renderer(spec: dict, **metadata) -> dict:
         f"var spec={safe_json};"
         f'var el=document.getElementById("{chart_id}");'
         "function draw(){if(window.vegaEmbed){window.vegaEmbed(el,spec,{renderer:\"svg\",actions:false})"
+        # the container is the image and carries the text alternative; the drawing's marks are not
+        # separate, unlabelled images to assistive technology
+        ".then(function(){var s=el.querySelector(\"svg\");if(s){s.setAttribute(\"aria-hidden\",\"true\");}})"
         ".catch(function(e){console.error(e);});}else{setTimeout(draw,30);}}"
         "draw();})();</script>"
     )
