@@ -25,6 +25,7 @@ from tokenpower.tokencost import (
     prefill_tokens_per_s_per_gpu,
     price_ratio,
     restricted_accelerators,
+    sample_inputs,
     sensitivity,
     site_costs,
     token_cost,
@@ -297,3 +298,20 @@ def test_sensitivity_swing_of_the_electricity_price_by_hand():
     assert table.index[0] == "card_price_usd"
     with pytest.raises(KeyError):
         sensitivity(base, {"voltage": (1, 2)})
+
+
+def test_sample_inputs_stay_in_their_ranges_and_repeat_with_a_seed():
+    ranges = {"electricity_usd_per_kwh": (0.03, 0.09), "utilisation": (0.4, 0.9), "pue": (1.2, 1.2)}
+    draws = sample_inputs(_row(), ranges, 2000, seed=7)
+    assert len(draws) == 2000
+    assert draws["electricity_usd_per_kwh"].between(0.03, 0.09).all()
+    assert draws["utilisation"].between(0.4, 0.9).all()
+    assert (draws["pue"] == 1.2).all() and (draws["card_price_usd"] == 30000).all()
+    # the mode sits at the base value: a triangular(0.03, 0.06, 0.09) has mean 0.06
+    assert draws["electricity_usd_per_kwh"].mean() == pytest.approx(0.06, abs=0.002)
+    again = sample_inputs(_row(), ranges, 2000, seed=7)
+    pd.testing.assert_frame_equal(draws, again)
+    shares = token_cost(draws)["electricity_share"]
+    assert shares.between(0, 1).all()
+    with pytest.raises(KeyError):
+        sample_inputs(_row(), {"voltage": (1, 2)}, 10)

@@ -60,6 +60,7 @@ __all__ = [
     "first_party_prices",
     "other_usd_per_busy_hour",
     "restricted_accelerators",
+    "sample_inputs",
     "sensitivity",
     "site_costs",
     "prefill_tokens_per_s_per_gpu",
@@ -500,3 +501,27 @@ def sensitivity(base: pd.DataFrame, ranges: dict[str, tuple[float, float]], outp
     out["swing"] = (out["at_high"] - out["at_low"]).abs()
     out["swing_pct"] = out["swing"] / central * 100
     return out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def sample_inputs(base: pd.DataFrame, ranges: dict[str, tuple[float, float]], n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` random draws of the cost inputs around a one-row ``base`` (for Monte Carlo).
+
+    Each input named in ``ranges`` (a column of :data:`COST_INPUT_COLUMNS` ->
+    (low, high)) is drawn from a triangular distribution from low to high
+    with its mode at the base value (clipped into the range); the draws are
+    independent.  The other columns keep their base values.  The same
+    ``seed`` gives the same draws.  Feed the result to :func:`token_cost`.
+    """
+    unknown = [k for k in ranges if k not in COST_INPUT_COLUMNS]
+    if unknown:
+        raise KeyError(f"not cost inputs: {', '.join(unknown)}")
+    rng = np.random.default_rng(seed)
+    draws = pd.concat([base.iloc[[0]]] * n, ignore_index=True)
+    for name, (low, high) in ranges.items():
+        low, high = float(min(low, high)), float(max(low, high))
+        if high == low:
+            draws[name] = low
+            continue
+        mode = float(np.clip(float(base[name].iloc[0]), low, high))
+        draws[name] = rng.triangular(low, mode, high, n)
+    return draws
