@@ -235,7 +235,7 @@ def request_flow_network(flows: pd.DataFrame) -> nx.DiGraph:
     ``usd`` (per week) and ``kwh`` (per week).  Nodes are named
     ``layer:key`` (``origin:USA``, ``gateway:OpenRouter``,
     ``model:glm-5``, ``host:togetherai``, ``serving:CHN``) and carry ``layer``,
-    ``label`` and ``country`` (the region, the model's origin or the
+    ``label`` (``from USA``, the model's or host's name, ``served in CHN``) and ``country`` (the region, the model's origin or the
     serving country; none for the gateway).  Each edge carries the sums of
     ``tokens``, ``usd`` and ``kwh`` of the flows that pass it; edges with no
     flow are left out.
@@ -244,11 +244,11 @@ def request_flow_network(flows: pd.DataFrame) -> nx.DiGraph:
     used = flows[flows["tokens"] > 0]
     for row in used.itertuples(index=False):
         path = [
-            (_node("origin", row.origin_region), "origin", row.origin_region, row.origin_region),
+            (_node("origin", row.origin_region), "origin", f"from {row.origin_region}", row.origin_region),
             (_node("gateway", GATEWAY), "gateway", GATEWAY, ""),
             (_node("model", row.model_id), "model", row.model_name, row.model_origin),
             (_node("host", row.host_id), "host", row.host_name, row.serving_country),
-            (_node("serving", row.serving_country), "serving", row.serving_country, row.serving_country),
+            (_node("serving", row.serving_country), "serving", f"served in {row.serving_country}", row.serving_country),
         ]
         for name, layer, label, country in path:
             if name not in graph:

@@ -614,11 +614,10 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
         if capacity[c] == 0:
             allowed = allowed & (country != c)[None, :]
     logit = demand[:, None] * logit_shares(u_scn, allowed)
-    final, rerouted = _reroute(logit, u_scn, alpha, allowed, country, capacity, demand)
+    final, rerouted, lost = _reroute(logit, u_scn, alpha, allowed, country, capacity, demand,
+                                     off["model_id"].to_numpy())
     # welfare: log-sum change, minus the utility lost by rerouted tokens
     ls = (log_sum(u_scn, allowed) - log_sum(u_base, True)) / alpha * demand / 1e6
-    added = np.clip(final - logit, 0, None)
-    lost = (added * _reroute_loss_usd_per_m(u_scn, allowed, alpha)).sum(axis=1) / 1e6
     unserved = np.clip(demand - final.sum(axis=1), 0, None)
     unserved[unserved < 1e-9 * demand] = 0.0
     seg["tokens"] = demand
@@ -638,67 +637,84 @@ UNIT_TOKENS = 1e3
 
 
 def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed: np.ndarray, country: np.ndarray,
-             capacity: dict, demand: np.ndarray) -> tuple[np.ndarray, float]:
+             capacity: dict, demand: np.ndarray, model: np.ndarray) -> tuple[np.ndarray, float, float]:
     """Move demand above a country's capacity to the next-best allowed offerings.
 
     Returns the flows unchanged when no capacity binds.  Otherwise solves a
     min-cost flow (:func:`networkx.network_simplex`, in units of
-    :data:`UNIT_TOKENS`): each segment keeps its logit flow on an offering at
-    no cost; moving a token to another offering costs what the segment loses
-    by it in dollars, (log-sum - utility) / price sensitivity, plus a hundredth
-    of a cent; a token left unserved costs $1,000 per million.  Each
-    segment's served tokens are then rescaled to remove the rounding to whole
-    units.  Returns (flows, tokens moved).
+    :data:`UNIT_TOKENS`).  The supply nodes are (segment, model) pairs with
+    the logit tokens of that segment on that model; each keeps its logit flow
+    on an offering at no cost.  Moving a token costs, in dollars per million
+    tokens:
+
+    * to another host of the **same model**: the fall in mean utility from the
+      model's best offering for that segment (price and latency), over the
+      segment's price sensitivity -- open weights make hosts close substitutes;
+    * to **another model**: (log-sum - utility of the offering) / price
+      sensitivity, what a token loses on average when sent to an offering it
+      did not choose (a lower bound under Gumbel tastes);
+    * plus a hundredth of a cent; a token left unserved costs $1,000 per million.
+
+    Each segment's served tokens are rescaled to remove the rounding to whole
+    units.  Returns (flows, tokens moved, welfare lost per segment in USD = the
+    flow's cost).
     """
     load = {c: logit[:, country == c].sum() for c in capacity}
     if all(load[c] <= capacity[c] * (1 + 1e-12) for c in capacity):
-        return logit, 0.0
+        return logit, 0.0, np.zeros(logit.shape[0])
     n_seg, n_off = logit.shape
+    models = list(dict.fromkeys(model))
+    ls = log_sum(utility, allowed)
+    u = np.where(allowed, utility, -np.inf)
     graph = nx.MultiDiGraph()
-    units = np.round(demand / UNIT_TOKENS).astype(np.int64)
     keep = np.floor(logit / UNIT_TOKENS).astype(np.int64)
-    loss = _reroute_loss_usd_per_m(utility, allowed, alpha)
+    supply_total = 0
     for s in range(n_seg):
-        graph.add_node(("s", s), demand=-int(units[s]))
-        graph.add_edge(("s", s), "sink", cost=10_000_000, capacity=int(units[s]))
-        for o in range(n_off):
-            if not allowed[s, o]:
+        for m in models:
+            own = model == m
+            units = int(round(logit[s, own].sum() / UNIT_TOKENS))
+            if units == 0:
                 continue
-            graph.add_edge(("s", s), ("o", o), cost=0, capacity=int(keep[s, o]))
-            graph.add_edge(("s", s), ("o", o), cost=int(round(loss[s, o] * 1e4)) + 1)
+            node = ("sm", s, m)
+            supply_total += units
+            graph.add_node(node, demand=-units)
+            graph.add_edge(node, "sink", cost=10_000_000)
+            best_own = np.max(u[s, own])
+            for o in np.nonzero(allowed[s])[0]:
+                if own[o]:
+                    graph.add_edge(node, ("o", o), cost=0, capacity=int(keep[s, o]))
+                    loss = max(best_own - u[s, o], 0.0) / alpha[s]
+                else:
+                    loss = (ls[s] - u[s, o]) / alpha[s]
+                graph.add_edge(node, ("o", o), cost=int(round(loss * 1e4)) + 1)
     for o in range(n_off):
         graph.add_edge(("o", o), ("c", country[o]))
     for c, cap in capacity.items():
         edge = {} if math.isinf(cap) else {"capacity": int(math.floor(cap / UNIT_TOKENS))}
         graph.add_edge(("c", c), "sink", cost=0, **edge)
-    graph.add_node("sink", demand=int(units.sum()))
+    graph.add_node("sink", demand=supply_total)
     _, flow = nx.network_simplex(graph, demand="demand", capacity="capacity", weight="cost")
     final = np.zeros_like(logit)
     unserved = np.zeros(n_seg)
-    for s in range(n_seg):
-        for target, arcs in flow[("s", s)].items():
+    lost_usd = np.zeros(n_seg)
+    for node, targets in flow.items():
+        if not (isinstance(node, tuple) and node[0] == "sm"):
+            continue
+        s = node[1]
+        for target, arcs in targets.items():
+            units = sum(arcs.values())
             if target == "sink":
-                unserved[s] = sum(arcs.values()) * UNIT_TOKENS
-            else:
-                final[s, target[1]] = sum(arcs.values()) * UNIT_TOKENS
+                unserved[s] += units * UNIT_TOKENS
+                continue
+            final[s, target[1]] += units * UNIT_TOKENS
+            data = graph.get_edge_data(node, target)
+            lost_usd[s] += sum(f * data[k]["cost"] for k, f in arcs.items() if data[k]["cost"] > 0)
     served = final.sum(axis=1)
     scale = np.divide(np.clip(demand - unserved, 0, None), served, out=np.zeros(n_seg), where=served > 0)
     final = final * scale[:, None]
     moved = float(np.clip(final - logit, 0, None).sum())
-    return final, moved
-
-
-def _reroute_loss_usd_per_m(utility: np.ndarray, allowed: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """Dollars per million tokens a segment loses when a token is sent to an offering it did not choose.
-
-    With Gumbel tastes, a token's expected utility is the segment's log-sum
-    whatever it chose; sent to offering o it gets o's mean utility plus an
-    average taste, so it loses (log-sum - utility of o) / price sensitivity.
-    This is a lower bound: a token that chose elsewhere liked o less than
-    average.
-    """
-    ls = log_sum(utility, allowed)
-    return np.where(allowed, (ls[:, None] - np.where(np.isfinite(utility), utility, 0.0)) / alpha[:, None], 0.0)
+    unit_cost_usd = UNIT_TOKENS / 1e6 / 1e4  # cost units are 1e-4 USD per million tokens
+    return final, moved, lost_usd * unit_cost_usd
 
 
 # -- outcomes --------------------------------------------------------------------
