@@ -11,8 +11,8 @@ Two dials, each in [0, 1], are mapped to parameters of the scenario engine
   ====================  ==========================================  ============
   severity at least      accelerators no longer legal in China       rule
   ====================  ==========================================  ============
-  0.2                    H100, B200                                  Oct 2022
-  0.4                    H800, H200                                  Oct 2023
+  0.2                    H100, H200, B200                            Oct 2022
+  0.4                    H800                                        Oct 2023
   0.6                    H20                                         Apr 2025
   1.0                    (no grey market left: domestic chips only)  hypothesis
   ====================  ==========================================  ============
@@ -52,12 +52,13 @@ __all__ = [
     "grid_outcomes",
     "point_outcomes",
     "scenario_values",
+    "solution_outcomes",
     "sovereignty_parameters",
 ]
 
 BAN_LADDER: tuple[tuple[float, tuple[str, ...], str], ...] = (
-    (0.2, ("h100-sxm", "b200"), "ec-2022-10-07"),
-    (0.4, ("h800", "h200"), "ec-2023-10-17"),
+    (0.2, ("h100-sxm", "h200", "b200"), "ec-2022-10-07"),
+    (0.4, ("h800",), "ec-2023-10-17"),
     (0.6, ("h20",), "ec-2025-04-09"),
 )
 """(severity threshold, accelerator ids banned from that severity on, rule id of export_controls.csv)."""
@@ -152,7 +153,11 @@ def point_outcomes(market: sc.Market, params: dict, reference_active_b: float = 
     DeepSeek-V3's) and ``price_gap`` (average price paid per million tokens
     of US-made models over that of Chinese-made models).
     """
-    solution = sc.solve(market, params)
+    return solution_outcomes(sc.solve(market, params), reference_active_b)
+
+
+def solution_outcomes(solution: sc.Solution, reference_active_b: float = 37.0) -> dict:
+    """The grid's outcomes (see :func:`point_outcomes`) of an already solved scenario."""
     table = sc.flow_table(solution)
     total = table["tokens"].sum()
     by_origin = table.groupby("model_origin")[["tokens", "usd"]].sum()
