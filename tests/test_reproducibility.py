@@ -1,0 +1,109 @@
+"""The reproducibility page's sources: execution records, versions, the data fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from importlib import metadata
+
+import altair as alt
+import nbformat
+import pandas as pd
+import pytest
+from hypothesis import given, strategies as st
+
+from tokenpower.build import fingerprint
+from tokenpower.reproducibility import (data_fingerprint, execution_records, js_version, package_versions,
+                                        shipped_js_versions)
+
+from conftest import ROOT
+
+
+def test_data_fingerprint_is_sha256_over_names_and_contents(tmp_path):
+    (tmp_path / "data" / "schemas").mkdir(parents=True)
+    (tmp_path / "data" / "a.csv").write_bytes(b"x,y\n1,2\n")
+    (tmp_path / "data" / "schemas" / "a.json").write_bytes(b"{}")
+    (tmp_path / "tokenpower").mkdir()
+    (tmp_path / "tokenpower" / "m.py").write_text("x = 1")
+    expected = hashlib.sha256(b"data/a.csv\0x,y\n1,2\n\0" b"data/schemas/a.json\0{}\0").hexdigest()
+    assert data_fingerprint(tmp_path) == expected
+    (tmp_path / "tokenpower" / "m.py").write_text("x = 2")
+    assert data_fingerprint(tmp_path) == expected, "only data/ counts"
+    (tmp_path / "data" / "a.csv").write_bytes(b"x,y\n1,3\n")
+    assert data_fingerprint(tmp_path) != expected
+
+
+def test_data_fingerprint_is_the_builds_fingerprint_restricted_to_data(tmp_path):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    assert data_fingerprint(tmp_path) == fingerprint(tmp_path, paths=("data",)) == data_fingerprint(ROOT)
+    assert data_fingerprint(ROOT) != fingerprint(ROOT)
+
+
+def test_package_versions_are_the_installed_ones():
+    table = package_versions(["pandas", "altair", "no-such-distribution-xyz"]).set_index("package")["version"]
+    assert table["pandas"] == pd.__version__
+    assert table["altair"] == alt.__version__ == metadata.version("altair")
+    assert table["no-such-distribution-xyz"] == "not installed"
+    assert table.index[0] == "python"
+
+
+@pytest.mark.parametrize("text, version", [
+    ('t.utcweek=dr,t.version="6.4.0",t.visitArray=$t', "6.4.0"),
+    ('(function(e,t){"use strict";var n="6.4.3";function i(e){', "6.4.3"),
+    ('SEMVER_SPEC_VERSION:"2.0.0",x;var qe="3.0.0";const hn="7.3.0",un=i;', "7.3.0"),
+    ("no version here", None),
+])
+def test_js_version_reads_the_librarys_own_declaration(text, version):
+    assert js_version(text) == version
+
+
+@given(st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)))
+def test_js_version_finds_any_declared_version(parts):
+    version = ".".join(map(str, parts))
+    assert js_version(f'!function(){{var a="1.0.0";t.version="{version}",t.x=1}}') == version
+
+
+def test_shipped_vega_lite_matches_the_major_version_altair_writes():
+    table = shipped_js_versions(ROOT / "book" / "_static" / "vega").set_index("package")["version"]
+    assert table["vega-lite"].split(".")[0] == alt.SCHEMA_VERSION.lstrip("v").split(".")[0]
+    assert all(v.count(".") == 2 for v in table), table.to_dict()
+
+
+def _cache_with(tmp_path, chapter, seconds):
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(tmp_path / "cache"))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    nbformat.write(nb, chapter)
+    cache.cache_notebook_file(str(chapter), data={"execution_seconds": seconds}, check_validity=False, overwrite=True)
+    return tmp_path / "cache"
+
+
+def test_execution_records_read_the_jupyter_cache(tmp_path):
+    chapter = tmp_path / "ch.ipynb"
+    before = pd.Timestamp.now(tz="UTC").tz_localize(None) - pd.Timedelta(seconds=5)
+    cache = _cache_with(tmp_path, chapter, 2.5)
+    records = execution_records(cache, {"ch": chapter, "missing": tmp_path / "missing.ipynb"})
+    assert list(records["chapter"]) == ["ch"]
+    assert records["seconds"].iloc[0] == 2.5
+    assert before <= records["executed_utc"].iloc[0] <= before + pd.Timedelta(minutes=5)
+
+
+def test_execution_records_keep_the_latest_run_of_a_chapter(tmp_path):
+    chapter = tmp_path / "ch.ipynb"
+    cache = _cache_with(tmp_path, chapter, 2.5)
+    time.sleep(0.01)
+    from jupyter_cache import get_cache
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("2 + 2")])
+    nbformat.write(nb, chapter)
+    get_cache(str(cache)).cache_notebook_file(str(chapter), data={"execution_seconds": 7.0},
+                                              check_validity=False, overwrite=True)
+    records = execution_records(cache, {"ch": chapter})
+    assert list(records["seconds"]) == [7.0]
+
+
+def test_no_cache_gives_no_records(tmp_path):
+    records = execution_records(tmp_path / "nothing", {"intro": ROOT / "book" / "intro.md"})
+    assert records.empty and list(records.columns) == ["chapter", "executed_utc", "seconds"]
