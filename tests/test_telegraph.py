@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tokenpower.data import load
 from tokenpower.geo import KM_PER_NMI, great_circle_km
-from tokenpower.networks import (british_path_share, cable_network, hub_centrality, reachable_by_continent,
+from tokenpower.networks import (british_length_share, british_path_share, cable_network, hub_centrality, reachable_by_continent,
                                  route_factor, simple_cable_graph, without_cables)
 from tokenpower.telegraph import (cable_arc_table, cable_ids, check_year, deflate_gbp, hub_lifetimes,
                                   news_transit_speedup, owner_group, queen_message_speeds, sourced_cables, timeline,
@@ -297,6 +297,23 @@ def test_missing_lengths_use_the_great_circle_times_the_route_factor():
     assert simple.edges["val", "lis"]["weight"] == pytest.approx(1.2 * nmi["val", "lis"])
     assert simple.edges["val", "lis"]["length_basis"] == "estimated"
     assert simple.edges["val", "hc"]["length_basis"] == "source"
+
+
+def test_british_length_share_counts_every_cable_once():
+    g = nx.MultiGraph()
+    for n, lon in (("a", 0.0), ("b", 1.0), ("c", 3.0)):
+        g.add_node(n, latitude=0.0, longitude=lon)
+    g.add_edge("a", "b", key="gb1", length_nmi=100.0, british=True, kind="cable")
+    g.add_edge("a", "b", key="fr", length_nmi=300.0, british=False, kind="cable")
+    g.add_edge("b", "c", key="land", length_nmi=1000.0, british=True, kind="landline")
+    assert british_length_share(g) == pytest.approx(100 / 400)
+    assert british_length_share(g, kind=None) == pytest.approx(1100 / 1400)
+    # a cable of unknown length along the equator from 1 to 3 degrees: 2 degrees = 120 nmi on a sphere of
+    # 6371.0088 km (2 * pi * r / 360 * 2 / 1.852), times the route factor 1.5
+    g.add_edge("b", "c", key="gb2", length_nmi=None, british=True, kind="cable")
+    gb2 = 2 * math.pi * 6371.0088 / 360 * 2 / 1.852 * 1.5
+    assert british_length_share(g, factor=1.5) == pytest.approx((100 + gb2) / (400 + gb2))
+    assert math.isnan(british_length_share(nx.MultiGraph()))
 
 
 def test_reachable_by_continent_counts_every_continent():

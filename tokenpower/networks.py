@@ -26,6 +26,7 @@ import pandas as pd
 from tokenpower.geo import KM_PER_NMI, great_circle_km
 
 __all__ = [
+    "british_length_share",
     "british_path_share",
     "cable_network",
     "edge_table",
@@ -140,6 +141,27 @@ def simple_cable_graph(graph: nx.MultiGraph, factor: float | None = None) -> nx.
                         british=all(d.get("british", False) for d in parallel.values()),
                         cables=tuple(sorted(parallel)))
     return simple
+
+
+def british_length_share(graph: nx.MultiGraph, factor: float | None = None, kind: str | None = "cable") -> float:
+    """Share of the network's cable length (nmi) whose owner was British or British-imperial.
+
+    Every cable counts once, parallel cables too.  A missing length is the
+    great-circle distance times ``factor`` (default :func:`route_factor`), as
+    in :func:`simple_cable_graph`.  ``kind`` keeps only submarine cables
+    (``"cable"``, the default) or landlines; ``None`` keeps both.  NaN for a
+    network with no such cable.
+    """
+    if factor is None:
+        factor = route_factor(graph)
+    british = total = 0.0
+    for u, v, d in graph.edges(data=True):
+        if kind is not None and d.get("kind") != kind:
+            continue
+        length = d["length_nmi"] if d.get("length_nmi") is not None else _great_circle_nmi(graph, u, v) * factor
+        total += length
+        british += length if d.get("british", False) else 0.0
+    return british / total if total else float("nan")
 
 
 def hub_centrality(graph: nx.Graph, weight: str | None = "weight") -> pd.DataFrame:
