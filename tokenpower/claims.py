@@ -452,8 +452,10 @@ def ledger(claims: pd.DataFrame, tables: Tables | None = None, chapters: set[str
         lo, hi = fig.range if fig.central is not None else (None, None)
         value_text = (f"{c.value_date:%Y-%m-%d}" if pd.isna(c.value) and pd.notna(c.value_date)
                       else f"{c.value:g}" + (f"-{high:g}" if high is not None else ""))
+        words = {"approx": "about ", "more-than": "more than ", "less-than": "less than "}.get(c.qualifier, "")
+        unit = "" if c.unit in ("date", "year") else f" {c.unit}"
         rows.append({"claim_id": c.claim_id, "quote": c.quote,
-                     "claim": f"{c.qualifier} {value_text} {c.unit}".replace("exact ", "").strip(),
+                     "claim": f"{words}{value_text}{unit}",
                      "value": c.value, "value_high": high, "qualifier": c.qualifier,
                      "book_figure": fig.central, "book_low": lo, "book_high": hi, "unit": fig.unit or c.unit,
                      "verdict": v, "reason": reason, "planned_chapter": fig.chapter,

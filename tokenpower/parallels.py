@@ -51,6 +51,7 @@ __all__ = [
     "decimal_year",
     "era_starts",
     "network_british_mileage_share",
+    "scenario_chinese_shares",
     "side_by_side",
     "telegraph_economics",
     "token_economics",
@@ -499,15 +500,15 @@ def side_by_side(long: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename(columns={"quantity": "Quantity"})
 
 
-def analogy_tests(tel: dict, btc: dict, tok: dict, derivative_threshold_pct: float = 50.0,
+def analogy_tests(tel: dict, btc: dict, tok: dict, comparable_factor: float = 2.0,
                   dominance_threshold_pct: float = 50.0) -> pd.DataFrame:
     """Where the analogy holds and where it breaks, each as a number against a stated threshold.
 
     Tests (``holds`` is a bool):
 
-    1. *Electricity is the main input* (a good is "a derivative of
-       electricity" if electricity is more than ``derivative_threshold_pct``
-       of its cost): Bitcoin's median share vs the token's.
+    1. *Electricity weighs as much in a token as in a hash*: holds if the
+       token's median electricity share of cost is within a factor
+       ``comparable_factor`` of Bitcoin's.
     2. *A kWh earns more as tokens than as hashes*: median revenue per kWh.
     3. *One power dominates*: each era's peak share above
        ``dominance_threshold_pct``.
@@ -520,12 +521,10 @@ def analogy_tests(tel: dict, btc: dict, tok: dict, derivative_threshold_pct: flo
     """
     rows = []
     b, t = btc["electricity_share_median_pct"], tok["electricity_share_median_pct"]
-    rows.append({"test": "electricity is most of the cost", "telegraph": "no electricity input",
-                 "bitcoin": f"{b:.0f} % (median)", "tokens": f"{t:.1f} % (median)",
-                 "holds": bool(b > derivative_threshold_pct and t > derivative_threshold_pct),
-                 "because": f"Bitcoin {'above' if b > derivative_threshold_pct else 'below'} and tokens "
-                            f"{'above' if t > derivative_threshold_pct else 'below'} {derivative_threshold_pct:.0f} %; "
-                            f"ratio {b / t:.0f}"})
+    rows.append({"test": "electricity weighs as much in a token as in a hash", "telegraph": "no electricity input",
+                 "bitcoin": f"{b:.0f} % of cost (median)", "tokens": f"{t:.1f} % of cost (median)",
+                 "holds": bool(t * comparable_factor >= b),
+                 "because": f"Bitcoin's share is {b / t:.0f} times the token's (the analogy holds within a factor {comparable_factor:g})"})
     bv, tv = btc["revenue_usd_per_kwh_median"], tok["value_usd_per_kwh_median"]
     rows.append({"test": "a kWh earns more as tokens", "telegraph": "n/a", "bitcoin": f"{bv:.2f} USD/kWh",
                  "tokens": f"{tv:.1f} USD/kWh", "holds": bool(tv > bv), "because": f"tokens earn {tv / bv:.0f} times more per kWh"})
@@ -538,9 +537,26 @@ def analogy_tests(tel: dict, btc: dict, tok: dict, derivative_threshold_pct: flo
     recovered = btc["china_share_jan_2022_pct"]
     rows.append({"test": "a ban removes the position", "telegraph": f"Germany keeps {100 - tel['de_reach_lost_pct']:.0f} % of its reach",
                  "bitcoin": f"China {btc['china_share_after_ban_pct']:.0f} % then {recovered:.0f} %; network back in {btc['recovery_days']} days",
-                 "tokens": f"cost +{tok['ban_cost_rise_pct']:.0f} % on a restricted chip; a domestic chip serves at "
-                           f"{tok['cheapest_unrestricted_usd_per_m_output']:.2f} USD/M output",
+                 "tokens": f"cost +{tok['ban_cost_rise_pct']:.0f} % on a restricted chip; an unrestricted one "
+                           f"({tok['cheapest_unrestricted'].upper()}) serves at {tok['cheapest_unrestricted_usd_per_m_output']:.2f} USD/M output",
                  "holds": bool(tel["de_reach_lost_pct"] > 50 and recovered < 5),
                  "because": f"the cut removed {tel['de_reach_lost_pct']:.0f} % of Germany's reach; Chinese mining came back to "
                             f"{recovered:.0f} % and the network recovered"})
     return pd.DataFrame(rows)
+
+
+def scenario_chinese_shares(market, scenarios: dict[str, dict]) -> dict[str, float]:
+    """Chinese-origin models' share of tokens (0-1) in each named scenario, from the scenario engine.
+
+    ``market`` is :func:`tokenpower.scenarios.build_market`; ``scenarios``
+    maps a label to raw parameter values (as in ``data/scenarios.csv``), e.g.
+    ``{"US ban on Chinese models": {"forbid_model_origin": "USA:*:CHN"}}``.
+    """
+    from tokenpower import scenarios as sc
+
+    out = {}
+    for label, values in scenarios.items():
+        result = sc.outcomes(sc.solve(market, sc.validate_scenario(market, label, values), label))
+        share = result[(result["measure"] == "token_share_model_origin") & (result["key"] == "CHN")]["value"]
+        out[label] = float(share.sum())
+    return out
