@@ -19,7 +19,7 @@ from tokenpower.data import load
 from tokenpower.geo import KM_PER_NMI, great_circle_km
 from tokenpower.networks import (british_length_share, british_path_share, cable_network, hub_centrality, reachable_by_continent,
                                  route_factor, simple_cable_graph, without_cables)
-from tokenpower.telegraph import (cable_arc_table, cable_ids, check_year, deflate_gbp, hub_lifetimes,
+from tokenpower.telegraph import (cable_arc_table, cable_ids, check_year, days_after, deflate_gbp, hub_lifetimes,
                                   news_transit_speedup, owner_group, queen_message_speeds, sourced_cables, timeline,
                                   usd_gold_per_gbp, words_per_minute)
 
@@ -114,6 +114,16 @@ def test_timeline_keeps_1851_to_1914_in_date_order(tables):
     assert "gutta-percha-co-founded" not in set(line["event_id"])  # 1845
     assert len(line) == (events["date"].dt.year.between(1851, 1914)).sum()
     assert line["event_id"].iloc[-1] == "german-cables-cut"
+
+
+def test_the_1858_cable_worked_27_to_76_days_by_the_disagreeing_accounts(tables):
+    ends = ["atlantic-1858-end-eb1911", "atlantic-1858-last-message", "atlantic-1858-no-signals"]
+    life = days_after(tables["events"], "atlantic-1858-landed", ends)
+    # landed 5 Aug 1858: 1 Sep is 26 + 1 = 27 days later, 3 Sep 29, 20 Oct 26 + 30 + 20 = 76
+    assert list(life["event_id"]) == ["atlantic-1858-last-message", "atlantic-1858-no-signals", "atlantic-1858-end-eb1911"]
+    assert list(life["days"]) == [27, 29, 76]
+    with pytest.raises(KeyError):
+        days_after(tables["events"], "atlantic-1858-landed", ["no-such-event"])
 
 
 @pytest.mark.parametrize("bad", [1850, 1915, "1902", 1902.0, True, None])

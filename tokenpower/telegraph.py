@@ -28,6 +28,7 @@ __all__ = [
     "cable_arc_table",
     "cable_ids",
     "check_year",
+    "days_after",
     "deflate_gbp",
     "hub_lifetimes",
     "milestone",
@@ -159,6 +160,22 @@ def timeline(events: pd.DataFrame, start: int = FIRST_YEAR, end: int = LAST_YEAR
     chosen = events[(years >= start) & (years <= end)].copy()
     chosen["year"] = chosen["date"].dt.year
     return chosen.sort_values(["date", "event_id"], ignore_index=True)
+
+
+def days_after(events: pd.DataFrame, start: str, ends) -> pd.DataFrame:
+    """Days from the event ``start`` to each of the events ``ends`` (event ids of ``telegraph_events``).
+
+    For disagreeing dates of one thing (when did the 1858 cable die?) each
+    end is its own row: ``event_id``, ``date``, ``event``, ``source`` and
+    ``days`` (whole days after ``start``), in date order.
+    """
+    by_id = events.set_index("event_id")
+    missing = [e for e in [start, *ends] if e not in by_id.index]
+    if missing:
+        raise KeyError(f"no event {', '.join(map(repr, missing))} in the events table")
+    chosen = by_id.loc[list(ends), ["date", "event", "source"]].reset_index()
+    chosen["days"] = (chosen["date"] - by_id.at[start, "date"]).dt.days
+    return chosen.sort_values("date", ignore_index=True)
 
 
 def sourced_cables(cables: pd.DataFrame) -> pd.DataFrame:
