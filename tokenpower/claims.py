@@ -94,13 +94,13 @@ def claim_satisfied(x: float, value: float, value_high: float | None, qualifier:
     """Whether a figure ``x`` bears the claim out, within ``tolerance``.
 
     ``qualifier`` is the claim's (essay_claims.csv): ``exact`` or ``approx``
-    (``x`` within tolerance of ``value``); ``range`` (``x`` between
+    (``value`` within the tolerance of ``x``, relative to ``x``); ``range`` (``x`` between
     ``value`` and ``value_high``, each end widened by the tolerance);
     ``more-than`` (``x`` above ``value`` less the tolerance); ``less-than``
     (below ``value`` plus the tolerance).
     """
     if qualifier in ("exact", "approx"):
-        return _near(x, value, tolerance, scale) or _near(value, x, tolerance, scale)
+        return _near(value, x, tolerance, scale)
     if qualifier == "range":
         lo, hi = value, value if value_high is None or pd.isna(value_high) else value_high
         return (lo <= x <= hi) or _near(x, lo, tolerance, scale) or _near(x, hi, tolerance, scale)
