@@ -452,7 +452,8 @@ def log_sum(utility: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     u = np.where(allowed, utility, -np.inf)
     top = np.max(u, axis=-1, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
-    return np.log(np.exp(u - top).sum(axis=-1)) + top[..., 0]
+    with np.errstate(divide="ignore"):
+        return np.log(np.exp(u - top).sum(axis=-1)) + top[..., 0]
 
 
 def calibrate_constants(base_utility: np.ndarray, demand: np.ndarray, group: np.ndarray, targets: np.ndarray,
@@ -462,8 +463,8 @@ def calibrate_constants(base_utility: np.ndarray, demand: np.ndarray, group: np.
     ``base_utility`` (..., S, O) is the utility without constants, ``demand``
     (..., S) each segment's tokens, ``group`` (O,) the group index of each
     offering, ``targets`` (..., G) each group's observed tokens (zero allowed:
-    that group's constant is ``-inf``; the targets must add up to the total
-    demand).  Offerings of a group share its constant, so a segment's choice
+    that group's constant is ``-inf``, as for a target below 1e-12 of the
+    total; the targets must add up to the total demand).  Offerings of a group share its constant, so a segment's choice
     of group is a logit on the group's inclusive value; Newton's method on
     the group volumes (the constants are fixed up to a common shift, pinned
     by making them sum to the same as the starting point) converges in a few
@@ -476,7 +477,7 @@ def calibrate_constants(base_utility: np.ndarray, demand: np.ndarray, group: np.
     top = np.max(base_utility, axis=-1, keepdims=True)
     with np.errstate(divide="ignore"):
         inclusive = np.log(np.exp(base_utility - top) @ onehot) + top  # (..., S, G)
-    positive = targets > 0
+    positive = targets > 1e-12 * targets.sum(axis=-1, keepdims=True)
     safe_targets = np.where(positive, targets, 1.0)
     delta = np.where(positive, np.log(safe_targets / targets.sum(axis=-1, keepdims=True)), -np.inf)
     eye = np.eye(n_groups)
@@ -613,6 +614,11 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
         capacity[c] = factor * base_served[c] * max(1 + growth * ratio, 0.0)
         if capacity[c] == 0:
             allowed = allowed & (country != c)[None, :]
+    stranded = ~(allowed & np.isfinite(u_scn)).any(axis=1) & (demand > 0)
+    if stranded.any():
+        raise ScenarioError(scenario, "share_cn_hosted_chinese_model_tokens",
+                            f"segment(s) {', '.join(seg['segment_id'][stranded])} may use only offerings that carry "
+                            "no tokens in the calibration week at this share; choose a share strictly between 0 and 1")
     logit = demand[:, None] * logit_shares(u_scn, allowed)
     final, rerouted, lost = _reroute(logit, u_scn, alpha, allowed, country, capacity, demand,
                                      off["model_id"].to_numpy())
@@ -679,14 +685,17 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
             supply_total += units
             graph.add_node(node, demand=-units)
             graph.add_edge(node, "sink", cost=10_000_000)
-            best_own = np.max(u[s, own])
-            for o in np.nonzero(allowed[s])[0]:
-                if own[o]:
-                    graph.add_edge(node, ("o", o), cost=0, capacity=int(keep[s, o]))
-                    loss = max(best_own - u[s, o], 0.0) / alpha[s]
-                else:
-                    loss = (ls[s] - u[s, o]) / alpha[s]
-                graph.add_edge(node, ("o", o), cost=int(round(loss * 1e4)) + 1)
+            for o in np.nonzero(allowed[s] & own & (keep[s] > 0))[0]:
+                graph.add_edge(node, ("o", o), cost=0, capacity=int(keep[s, o]))
+            with np.errstate(invalid="ignore"):
+                loss = np.where(own, np.maximum(np.max(u[s, own]) - u[s], 0.0), ls[s] - u[s]) / alpha[s]
+            loss = np.where(allowed[s] & np.isfinite(loss), loss, np.inf)
+            # offerings of one country share its capacity, so only the cheapest move into each country matters
+            for c in capacity:
+                in_c = np.where(country == c, loss, np.inf)
+                o = int(np.argmin(in_c))
+                if np.isfinite(in_c[o]):
+                    graph.add_edge(node, ("o", o), cost=int(round(in_c[o] * 1e4)) + 1)
     for o in range(n_off):
         graph.add_edge(("o", o), ("c", country[o]))
     for c, cap in capacity.items():
