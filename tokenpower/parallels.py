@@ -119,7 +119,7 @@ def era_starts(cables: pd.DataFrame, assumptions: pd.DataFrame, telegraph_start:
 def decimal_year(dates) -> np.ndarray:
     """Dates as decimal years (1 July 2021 -> about 2021.5)."""
     d = pd.to_datetime(pd.Series(dates))
-    return (d.dt.year + (d.dt.dayofyear - 1) / 365.25).to_numpy(float)
+    return (d.dt.year + (d.dt.day_of_year - 1) / 365.25).to_numpy(float)
 
 
 def _mid_date(start, end) -> pd.Series:
