@@ -274,3 +274,14 @@ def test_telegraph_cut_leaves_germany_only_emden_and_berlin():
     assert reach["before"] == reach["hubs"]  # the 1914 network is connected
     assert reach["after"] == 2  # Emden and Berlin reach only each other (chapter 1)
     assert reach["kept_share"] == pytest.approx(2 / reach["hubs"])
+
+
+def test_welfare_band_brackets_the_central_solve_and_annualises(market, validated):
+    params = validated["sov-us-origin-ban"]
+    band = sv.welfare_band(market, params, draws=300, seed=1).set_index("quantile")
+    mc = sc.monte_carlo(market, params, draws=300, seed=1)
+    assert band.at[0.5, "cost_usd_per_year"] == pytest.approx(float(np.median(-mc["welfare_usd_per_week"])) * 52)
+    assert band.at[0.05, "cost_usd_per_year"] <= band.at[0.5, "cost_usd_per_year"] <= band.at[0.95, "cost_usd_per_year"]
+    assert band["cost_usd_per_year"].min() > 0  # a ban costs something in every draw's tails
+    central = sv.summary(sc.solve(market, params))
+    assert band.at[0.05, "chinese_model_share"] <= central["chinese_model_share"] <= band.at[0.95, "chinese_model_share"]

@@ -50,6 +50,7 @@ __all__ = [
     "solve_values",
     "summary",
     "telegraph_cut_reach",
+    "welfare_band",
     "welfare_cost_usd_per_year",
 ]
 
@@ -177,6 +178,24 @@ def preset_summary(market: sc.Market, presets: dict[str, dict], overrides: dict 
         solution = solve_values(market, sid, values, overrides)
         rows.append({"scenario": sid, "description": solution.params["description"], **summary(solution)})
     return pd.DataFrame(rows)
+
+
+def welfare_band(market: sc.Market, params: dict, draws: int = 1000, seed: int = 0,
+                 quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+    """Quantiles of a scenario's outcomes over the engine's Monte Carlo draws of the uncertain parameters.
+
+    Runs :func:`tokenpower.scenarios.monte_carlo` (``draws`` draws, ``seed``)
+    and returns one row per quantile with ``quantile``, ``cost_usd_per_year``
+    (welfare cost to all segments, annualised; the engine's Monte Carlo gives
+    no per-segment welfare), ``chinese_model_share`` (fraction) and
+    ``exported_gwh_chn`` (GWh per year).
+    """
+    mc = sc.monte_carlo(market, params, draws=draws, seed=seed)
+    frame = pd.DataFrame({"cost_usd_per_year": annualise(0.0 - mc["welfare_usd_per_week"]),
+                          "chinese_model_share": mc["chinese_model_share"],
+                          "exported_gwh_chn": mc["exported_gwh_per_year_chn"]})
+    table = frame.quantile(list(quantiles))
+    return table.rename_axis("quantile").reset_index()
 
 
 def forbidden_mask(market: sc.Market, params: dict, reference: dict) -> np.ndarray:
