@@ -117,7 +117,9 @@ def offline_renderer(spec: dict, **metadata) -> dict:
     The container carries ``role="img"`` and the chart's description as its
     ``aria-label``, and the same text in a visually hidden paragraph, so every
     chart has a text alternative; the drawn SVG is hidden from assistive
-    technology (``aria-hidden``), since the container already describes it.  A static SVG of the chart follows as an
+    technology (``aria-hidden``), since the container already describes it; a
+    chart wider than its column scrolls inside the container, which then takes
+    the keyboard focus (``tabindex="0"``).  A static SVG of the chart follows as an
     ``<img class="tp-chart-static">`` (hidden on screen, shown in print).
     """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
@@ -137,7 +139,10 @@ def offline_renderer(spec: dict, **metadata) -> dict:
         "function draw(){if(window.vegaEmbed){window.vegaEmbed(el,spec,{renderer:\"svg\",actions:false})"
         # the container is the image and carries the text alternative; the drawing's marks are not
         # separate, unlabelled images to assistive technology
-        ".then(function(){var s=el.querySelector(\"svg\");if(s){s.setAttribute(\"aria-hidden\",\"true\");}})"
+        ".then(function(){var s=el.querySelector(\"svg\");if(s){s.setAttribute(\"aria-hidden\",\"true\");}"
+        # a chart wider than the column scrolls inside its container: keyboard users can then focus and scroll it
+        "function fit(){if(el.scrollWidth>el.clientWidth+1){el.tabIndex=0;}else{el.removeAttribute(\"tabindex\");}}"
+        "fit();window.addEventListener(\"resize\",fit);})"
         ".catch(function(e){console.error(e);});}else{setTimeout(draw,30);}}"
         "draw();})();</script>"
     )
