@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tokenpower.geo import fibre_rtt_floor_ms, great_circle_km
+from tokenpower.geo import fibre_rtt_floor_ms, great_circle_arc, great_circle_km
 
 __all__ = [
     "GATEWAY",
@@ -32,6 +32,7 @@ __all__ = [
     "ORIGIN_REGIONS",
     "SERVING_COUNTRIES",
     "USER_TYPES",
+    "arc_features",
     "blended_list_price_usd_per_m",
     "calibration_volumes",
     "chokepoint",
@@ -362,3 +363,24 @@ def serving_arcs(flows: pd.DataFrame, regions: pd.DataFrame, attribute: str = "t
     pairs["lon2"] = serving.loc[pairs["serving_country"], "longitude"].to_numpy()
     pairs["km"] = great_circle_km(pairs["lat"], pairs["lon"], pairs["lat2"], pairs["lon2"])
     return pairs.reset_index(drop=True)
+
+
+def arc_features(arcs: pd.DataFrame, points: int = 40) -> list[dict]:
+    """GeoJSON LineString features along the great circle of each row of :func:`serving_arcs`.
+
+    For a map layer ``alt.Chart(alt.Data(values=features)).mark_geoshape(filled=False)``:
+    the renderer cuts lines at the antimeridian itself.  Each feature's
+    ``properties`` hold the row's columns except the coordinates, plus
+    ``pair`` (``"USA -> CHN"``).
+    """
+    features = []
+    for row in arcs.to_dict("records"):
+        path = great_circle_arc(row["lat"], row["lon"], row["lat2"], row["lon2"], points=points)
+        props = {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in row.items()
+                 if k not in ("lat", "lon", "lat2", "lon2")}
+        props["pair"] = f"{row['origin_region']} -> {row['serving_country']}"
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "LineString",
+                                      "coordinates": [[round(float(x), 3), round(float(y), 3)]
+                                                      for x, y in zip(path["longitude"], path["latitude"])]}})
+    return features

@@ -61,9 +61,12 @@ __all__ = [
     "benchmark",
     "build_market",
     "calibrate_constants",
+    "UNCERTAIN",
     "country_cost_usd_per_m",
+    "draw_parameters",
     "flow_table",
     "load_scenarios",
+    "log_sum",
     "logit_shares",
     "market_tables",
     "monte_carlo",
@@ -71,6 +74,7 @@ __all__ = [
     "parameter_specs",
     "serving_cost_components",
     "solve",
+    "tornado",
     "validate_scenario",
 ]
 
@@ -919,6 +923,36 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
     out["bill_usd_per_week"] = (flows * price[:, None, :]).sum(axis=(1, 2)) / 1e6
     out["welfare_usd_per_week"] = welfare
     return out
+
+
+def tornado(market: Market, params: dict, measure: str, key: str,
+            uncertain: tuple[str, ...] = UNCERTAIN) -> pd.DataFrame:
+    """One-at-a-time sensitivity of one outcome to each uncertain parameter.
+
+    For each parameter of ``uncertain`` that has an assumption range, the
+    scenario is solved with that parameter at its low and at its high end
+    (the others as in ``params``), and the outcome ``measure``/``key`` of
+    :func:`outcomes` is read (0 where the key is absent).  Returns
+    ``parameter``, ``low``, ``high`` (parameter values), ``at_low``,
+    ``at_high``, ``central`` (outcome values) and ``swing``
+    (``|at_high - at_low|``), largest swing first.
+    """
+    def value(p):
+        out = outcomes(solve(market, p, "tornado"))
+        hit = out[(out["measure"] == measure) & (out["key"] == key)]["value"]
+        return float(hit.iloc[0]) if len(hit) else 0.0
+
+    central = value(params)
+    rows = []
+    for name in uncertain:
+        spec = market.specs[name]
+        if spec["low"] is None:
+            continue
+        at_low = value({**params, name: spec["low"]})
+        at_high = value({**params, name: spec["high"]})
+        rows.append({"parameter": name, "low": spec["low"], "high": spec["high"], "at_low": at_low,
+                     "at_high": at_high, "central": central, "swing": abs(at_high - at_low)})
+    return pd.DataFrame(rows).sort_values(["swing", "parameter"], ascending=[False, True]).reset_index(drop=True)
 
 
 # -- speed -----------------------------------------------------------------------
