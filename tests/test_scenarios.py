@@ -417,3 +417,15 @@ def test_a_segment_left_only_uncalibrated_offerings_is_refused(market):
                                                        "forbid_serving_country": "EUR:*:USA"})
     with pytest.raises(sc.ScenarioError, match="scenario 'stranded', field 'share_cn_hosted_chinese_model_tokens'"):
         sc.solve(market, params, "stranded")
+
+
+def test_monte_carlo_with_capacity_matches_single_solves(market):
+    params = sc.validate_scenario(market, "tight", {"capacity_factor_chn": 0.8, "capacity_factor_usa": 1.2})
+    draws = sc.monte_carlo(market, params, draws=6, seed=3)
+    for i in (0, 4):
+        row = draws.iloc[i]
+        one = sc.outcomes(sc.solve(market, {**params, **{k: float(row[k]) for k in sc.UNCERTAIN}}))
+        assert row["exported_gwh_per_year_chn"] == pytest.approx(
+            _share(one, "exported_electricity_gwh_per_year", "CHN"), rel=1e-9)
+        assert row["welfare_usd_per_week"] == pytest.approx(_share(one, "welfare_change_usd_per_week", "total"), rel=1e-9)
+        assert row["welfare_usd_per_week"] < 0  # every draw is short of capacity in China

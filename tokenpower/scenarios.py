@@ -570,6 +570,26 @@ def _group_targets(market: Market, groups: pd.DataFrame, share_cn) -> np.ndarray
     return tokens * split
 
 
+def _capacities(params: dict, base_served: dict, throughput_ratio: dict) -> dict:
+    """Weekly token capacity of each serving country (tokens; ``inf`` for no limit).
+
+    ``capacity_factor`` x the tokens the country served in the calibration
+    week x (1 + growth), where the fleet added by ``fleet_growth`` from 2026
+    to ``scenario_year`` serves ``throughput_ratio`` times as many tokens per
+    GPU as the baseline fleet (the cheapest accessible accelerator against
+    the baseline one).  Broadcasts over draws.
+    """
+    out = {}
+    for c in fl.SERVING_COUNTRIES:
+        factor = params[f"capacity_factor_{c.lower()}"]
+        if factor is None:
+            out[c] = np.inf
+            continue
+        growth = (1 + params[f"fleet_growth_{c.lower()}"]) ** (params["scenario_year"] - 2026) - 1
+        out[c] = factor * np.asarray(base_served[c], float) * np.maximum(1 + growth * np.asarray(throughput_ratio[c]), 0.0)
+    return out
+
+
 def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
     """Solve one scenario (``params`` from :func:`validate_scenario`).
 
@@ -607,16 +627,11 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
     allowed = allowed_matrix(market, params)
     # capacity
     base_served = {c: float(targets[groups["serving_country"].to_numpy() == c].sum()) for c in fl.SERVING_COUNTRIES}
-    capacity = {}
-    for c in fl.SERVING_COUNTRIES:
-        factor = params[f"capacity_factor_{c.lower()}"]
-        if factor is None:
-            capacity[c] = math.inf
-            continue
-        growth = (1 + params[f"fleet_growth_{c.lower()}"]) ** (params["scenario_year"] - 2026) - 1
-        ratio = base_cost[c]["gpu_hours_per_m"] / scn_cost[c]["gpu_hours_per_m"] if np.isfinite(scn_cost[c]["usd_per_m"]) else 0.0
-        capacity[c] = factor * base_served[c] * max(1 + growth * ratio, 0.0)
-        if capacity[c] == 0:
+    ratio = {c: (base_cost[c]["gpu_hours_per_m"] / scn_cost[c]["gpu_hours_per_m"]
+                 if np.isfinite(scn_cost[c]["usd_per_m"]) else 0.0) for c in fl.SERVING_COUNTRIES}
+    capacity = {c: float(v) for c, v in _capacities(params, base_served, ratio).items()}
+    for c, cap in capacity.items():
+        if cap == 0:
             allowed = allowed & (country != c)[None, :]
     stranded = ~(allowed & np.isfinite(u_scn)).any(axis=1) & (demand > 0)
     if stranded.any():
@@ -837,7 +852,8 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
 
     Vectorised over draws: demand, prices, calibration and logit are numpy
     arrays of shape (draws, segments, offerings).  Draws whose demand exceeds
-    a capacity are solved one by one with the min-cost reroute.  Returns one
+    a capacity are solved one by one with the min-cost reroute (about 50 ms
+    each).  Returns one
     row per draw with the drawn parameters and ``chinese_model_share``,
     ``cn_served_share`` (fractions), ``exported_gwh_per_year_chn``,
     ``exported_gwh_per_year_usa``, ``electricity_gwh_per_year``,
@@ -861,6 +877,7 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
     per_b_base = np.zeros((draws, len(off)))
     per_b_scn = np.zeros((draws, len(off)))
     kwh_b = np.zeros((draws, len(off)))
+    ratio = {}
     for c in fl.SERVING_COUNTRIES:
         lc = c.lower()
         rows = base_costs[c]
@@ -876,19 +893,21 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
             usd = unit[None, :] * hours
             best = np.argmin(usd, axis=1)
             pick = np.take_along_axis(usd, best[:, None], 1)[:, 0] * mult
-            kwh = rows["kwh_per_hour"].to_numpy()[best] * np.take_along_axis(hours, best[:, None], 1)[:, 0]
-            return pick, kwh
+            picked_hours = np.take_along_axis(hours, best[:, None], 1)[:, 0]
+            kwh = rows["kwh_per_hour"].to_numpy()[best] * picked_hours
+            return np.where(np.isfinite(pick), pick, np.inf), kwh, np.where(np.isfinite(pick), picked_hours, np.nan)
 
         spec = market.specs
-        b_usd, _ = cheapest(spec[f"accelerators_{lc}"]["default"],
+        b_usd, _, b_hours = cheapest(spec[f"accelerators_{lc}"]["default"],
                             spec["smuggled_accelerators_chn"]["default"] if c == "CHN" else (),
                             spec["smuggling_premium_chn"]["default"], spec[f"cost_multiplier_{lc}"]["default"])
-        s_usd, s_kwh = cheapest(params[f"accelerators_{lc}"], params["smuggled_accelerators_chn"] if c == "CHN" else (),
+        s_usd, s_kwh, s_hours = cheapest(params[f"accelerators_{lc}"], params["smuggled_accelerators_chn"] if c == "CHN" else (),
                                 params["smuggling_premium_chn"], params[f"cost_multiplier_{lc}"])
         mask = country == c
         per_b_base[:, mask] = b_usd[:, None]
         per_b_scn[:, mask] = s_usd[:, None]
         kwh_b[:, mask] = s_kwh[:, None]
+        ratio[c] = np.where(np.isfinite(s_hours), b_hours / s_hours, 0.0)
     with np.errstate(invalid="ignore"):
         delta_cost = np.where(np.isfinite(per_b_scn), (per_b_scn - per_b_base) * active, 0.0)
     price = np.maximum(list_price + params["cost_passthrough"] * delta_cost, 0.0)
@@ -903,11 +922,16 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
     allowed = allowed_matrix(market, params)
     flows = demand[:, :, None] * logit_shares(u_scn, allowed[None])
     welfare = ((log_sum(u_scn, allowed[None]) - log_sum(u_base, True)) / alpha * demand / 1e6).sum(axis=1)
-    if any(params[f"capacity_factor_{c.lower()}"] is not None for c in fl.SERVING_COUNTRIES):
-        for i in range(draws):  # capacity: exact reroute, one draw at a time
-            sol = solve(market, {**params, **{k: float(d.at[i, k]) for k in d.columns}})
-            flows[i] = sol.flows
-            welfare[i] = sol.segments["welfare_usd_per_week"].sum()
+    group_country = groups["serving_country"].to_numpy()
+    base_served = {c: targets[:, group_country == c].sum(axis=1) for c in fl.SERVING_COUNTRIES}
+    capacity = _capacities(params, base_served, ratio)
+    binding = np.zeros(draws, bool)
+    for c in fl.SERVING_COUNTRIES:
+        binding |= flows[:, :, country == c].sum(axis=(1, 2)) > capacity[c] * (1 + 1e-12)
+    for i in np.nonzero(binding)[0]:  # capacity binds: exact min-cost reroute, one draw at a time
+        sol = solve(market, {**params, **{k: float(d.at[i, k]) for k in d.columns}})
+        flows[i] = sol.flows
+        welfare[i] = sol.segments["welfare_usd_per_week"].sum()
     tokens = flows.sum(axis=(1, 2))
     origin_cn = (off["model_origin"].to_numpy() == "CHN")
     served_cn = country == "CHN"
