@@ -161,6 +161,9 @@ def test_contested_claims_get_the_expected_verdicts(book_ledger):
     assert dce["be-chn-industrial-2024"] > dce["be-usa-industrial-2024"]
     assert v["electricity-40pct-lower"] == "partly supported"
     assert v["deepseek-36x-cheaper"] == "not checkable"
+    # Chinese hashrate was back above zero after the 2021 ban (Sep 2021 onwards in the CSV)
+    cn = pd.read_csv(DATA / "btc_hashrate_share_country.csv").query("country == 'CHN' and date >= '2021-09-01'")
+    assert (cn["share_pct"] > 0).all() and v["mining-end-2021"] == "partly supported"
     assert v["sputnik-1957"] == "not checkable"
 
 

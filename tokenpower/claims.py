@@ -351,10 +351,14 @@ def _china_hashrate(t) -> BookFigure:
 def _mining_end(t) -> BookFigure:
     s = pl.china_hashrate_shares(t["btc_hashrate_share_country"])
     zero = s[s["share_pct"] == 0]
-    back = s[(s["date"] > zero["date"].max())]["share_pct"]
-    return BookFigure(int(zero["date"].min().year), unit="year", chapter="02-bitcoin", tolerance=0.0,
-                      basis=f"first month with no Chinese hashrate in the Cambridge map; but the share was back at "
-                            f"{back.min():.0f}-{back.max():.0f} % from September 2021 (hidden mining): legal mining ended, mining did not")
+    later = s[s["date"] > zero["date"].max()]
+    last_mining = later.loc[later["share_pct"] > 0, "date"].max()
+    return BookFigure(int(last_mining.year), int(zero["date"].min().year), int(last_mining.year), "year",
+                      chapter="02-bitcoin", sources_disagree=True, tolerance=0.0,
+                      basis=f"the Cambridge map showed no Chinese hashrate in {zero['date'].min():%B %Y}, but later data put "
+                            f"China back at {later['share_pct'].min():.0f}-{later['share_pct'].max():.0f} % up to "
+                            f"{last_mining:%B %Y}, the last month in the data; legal mining ended in 2021, mining had not "
+                            f"ended by {last_mining.year} (central: the earliest year the data allow)")
 
 
 def _mining_start(t) -> BookFigure:
