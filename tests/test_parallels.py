@@ -193,12 +193,20 @@ def test_the_book_s_analogy_verdicts(eras):
     assert not out.iloc[0] and out.iloc[1]
 
 
-def test_scenario_shares_of_a_us_ban():
-    from tokenpower import scenarios as sc
+def test_scenario_shares_enter_the_ban_row(tables):
+    tok = pl.token_economics(tables, "h800", "deepseek-v3", 0.22, 1.0, {"total chip ban": 0.5876})
+    long = pl.unit_economics_long(*[pl.telegraph_economics(tables), pl.bitcoin_economics(tables, 0.05, 4.0), tok])
+    text = long.set_index(["quantity", "era"]).loc[("what a ban did / would do", "tokens"), "text"]
+    assert "59 % (total chip ban)" in text
+    assert "total chip ban: 59 %" in pl.analogy_tests(pl.telegraph_economics(tables), pl.bitcoin_economics(tables, 0.05, 4.0),
+                                                      tok).iloc[3]["tokens"]
 
-    market = sc.build_market()
-    out = pl.scenario_chinese_shares(market, {"base": {}, "ban": {"forbid_model_origin": "USA:*:CHN"}})
-    assert 0 < out["ban"] < out["base"] < 1
-    # the baseline share is the share of the calibration week's tokens on Chinese-made models
-    vol = market.volumes
-    assert out["base"] == pytest.approx(vol.loc[vol["model_origin"] == "CHN", "tokens_t"].sum() / vol["tokens_t"].sum(), rel=1e-6)
+
+def test_the_1914_cut_counted_by_hand(eras):
+    from tokenpower.networks import cable_network
+    from tokenpower.telegraph import cable_ids
+
+    cables = pd.read_csv(DATA / "telegraph_cables.csv")
+    german = cables[(cables["owner_nationality"] == "DEU") & (cables["year_closed"] == 1914)]
+    assert eras[0]["de_reach_before"] == cable_network(Tables()["telegraph_hubs"], Tables()["telegraph_cables"], 1914).number_of_nodes()
+    assert len(german) == len(cable_ids(Tables()["telegraph_cables"], owner="DEU", closed=1914))

@@ -33,6 +33,7 @@ import pandas as pd
 
 from tokenpower import mining
 from tokenpower import networks as nw
+from tokenpower import sovereignty as sv
 from tokenpower import telegraph as tg
 from tokenpower import tokencost as tc
 
@@ -51,7 +52,6 @@ __all__ = [
     "decimal_year",
     "era_starts",
     "network_british_mileage_share",
-    "scenario_chinese_shares",
     "side_by_side",
     "telegraph_economics",
     "token_economics",
@@ -263,7 +263,8 @@ def telegraph_economics(t: dict[str, pd.DataFrame]) -> dict:
     Returns tariff (GBP per word in 1866 and its range in today's pounds),
     speeds (words per minute, 1858 and 1866), the British shares (mileage
     and the book's network), and the 1914 cut (hubs Germany reaches before
-    and after; ``de_reach_lost_pct``).
+    and after, from :func:`tokenpower.sovereignty.telegraph_cut_reach`;
+    ``de_reach_lost_pct``).
     """
     ms, cables, hubs = t["telegraph_milestones"], t["telegraph_cables"], t["telegraph_hubs"]
     tariff = float(tg.milestone(ms, "tariff_gbp_per_word", "cable_1866")["value"].iloc[0])
@@ -273,13 +274,8 @@ def telegraph_economics(t: dict[str, pd.DataFrame]) -> dict:
     wpm_1866 = tg.milestone(ms, "speed_wpm", "cable_1866")["value"]
     mileage = british_mileage_shares(t["telegraph_ownership"])
     net = network_british_mileage_share(hubs, cables, tg.SLICE_YEARS)
-    g1914 = nw.cable_network(hubs, cables, 1914)
-    german = tg.cable_ids(cables, owner="DEU", closed=1914)
-
-    def reach(graph, who):
-        return int(nw.reachable_by_continent(graph, who)["reachable"].sum())
-
-    before, after = reach(g1914, ["emden", "berlin"]), reach(nw.without_cables(g1914, german), ["emden", "berlin"])
+    cut = sv.telegraph_cut_reach(hubs, cables, owner="DEU", year=1914)
+    before, after = cut["before"], cut["after"]
     return {
         "tariff_gbp_per_word": tariff, "tariff_today_gbp_low": float(gbp["value"].min()),
         "tariff_today_gbp_high": float(gbp["value"].max()), "tariff_today_year": int(gbp["to_year"].max()),
@@ -374,7 +370,8 @@ def token_economics(k: dict[str, pd.DataFrame], accelerator_id: str = "h800", mo
     and tariff of the assumptions.  ``ban_premium`` (fraction of the card
     price) is put on the chips restricted for China to show what a chip ban
     does to a token's cost.  ``scenario_shares`` (optional) maps a label to
-    the Chinese share of tokens (0-1) from the scenario engine.
+    the Chinese-made models' share of tokens (0-1) in a scenario of the
+    engine, e.g. from :func:`tokenpower.sovereignty.preset_summary`.
     """
     a = k["assumptions"]
     accel = tc.accelerator_inputs(k["accelerators"], k["accelerator_specs"], a)
@@ -441,7 +438,8 @@ def unit_economics_long(tel: dict, btc: dict, tok: dict) -> pd.DataFrame:
     ban_text = (f"a {100 * tok['ban_premium']:.0f} % premium on restricted chips raises the cost of a token on the "
                 f"{tok['accelerator'].upper()} in China by {tok['ban_cost_rise_pct']:.0f} %")
     if ban_share:
-        ban_text += "; " + "; ".join(f"{k}: Chinese models' share {v:.0f} %" for k, v in ban_share.items())
+        ban_text += "; Chinese-made models' share of the calibration week: " + ", ".join(
+            f"{v:.0f} % ({k})" for k, v in ban_share.items())
     rows = [
         ("unit", "telegraph", nan, nan, "", "word"),
         ("unit", "bitcoin", nan, nan, "", "terahash (TH)"),
@@ -538,25 +536,10 @@ def analogy_tests(tel: dict, btc: dict, tok: dict, comparable_factor: float = 2.
     rows.append({"test": "a ban removes the position", "telegraph": f"Germany keeps {100 - tel['de_reach_lost_pct']:.0f} % of its reach",
                  "bitcoin": f"China {btc['china_share_after_ban_pct']:.0f} % then {recovered:.0f} %; network back in {btc['recovery_days']} days",
                  "tokens": f"cost +{tok['ban_cost_rise_pct']:.0f} % on a restricted chip; an unrestricted one "
-                           f"({tok['cheapest_unrestricted'].upper()}) serves at {tok['cheapest_unrestricted_usd_per_m_output']:.2f} USD/M output",
+                           f"({tok['cheapest_unrestricted'].upper()}) serves at {tok['cheapest_unrestricted_usd_per_m_output']:.2f} USD/M output"
+                           + "".join(f"; {k}: {v:.0f} %" for k, v in tok.get("scenario_shares_pct", {}).items()),
                  "holds": bool(tel["de_reach_lost_pct"] > 50 and recovered < 5),
                  "because": f"the cut removed {tel['de_reach_lost_pct']:.0f} % of Germany's reach; Chinese mining came back to "
                             f"{recovered:.0f} % and the network recovered"})
     return pd.DataFrame(rows)
 
-
-def scenario_chinese_shares(market, scenarios: dict[str, dict]) -> dict[str, float]:
-    """Chinese-origin models' share of tokens (0-1) in each named scenario, from the scenario engine.
-
-    ``market`` is :func:`tokenpower.scenarios.build_market`; ``scenarios``
-    maps a label to raw parameter values (as in ``data/scenarios.csv``), e.g.
-    ``{"US ban on Chinese models": {"forbid_model_origin": "USA:*:CHN"}}``.
-    """
-    from tokenpower import scenarios as sc
-
-    out = {}
-    for label, values in scenarios.items():
-        result = sc.outcomes(sc.solve(market, sc.validate_scenario(market, label, values), label))
-        share = result[(result["measure"] == "token_share_model_origin") & (result["key"] == "CHN")]["value"]
-        out[label] = float(share.sum())
-    return out
