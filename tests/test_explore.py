@@ -151,7 +151,7 @@ def test_the_chart_has_two_sliders_over_the_grid(grid):
         assert p["bind"]["input"] == "range" and p["bind"]["min"] == 0 and p["bind"]["max"] == 1
         assert p["bind"]["step"] == pytest.approx(0.5)
     # both panels filter on both params
-    for panel in spec["hconcat"]:
+    for panel in spec["vconcat"]:
         expr = " ".join(t["filter"] for t in panel["transform"] if "filter" in t)
         assert "severity" in expr and "strictness" in expr
     # the data embedded are the grid's rows: 2 share outcomes and 2 countries per point

@@ -309,7 +309,8 @@ def paths_chart(paths: pd.DataFrame, outcome: str, title: str, labels: dict[str,
     return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("year:O", title="Year"),
         y=alt.Y(f"{outcome}:Q", title=title, axis=alt.Axis(format=axis_format)),
-        color=alt.Color("label:N", title="Scenario"),
+        color=alt.Color("label:N", title="Scenario",
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)),
         strokeDash=alt.StrokeDash("label:N", title="Scenario"),
         tooltip=[alt.Tooltip("label:N", title="Scenario"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip(f"{outcome}:Q", title=title, format=axis_format.replace("0%", "1%"))],
@@ -326,7 +327,7 @@ def tornado_chart(table: pd.DataFrame, labels: dict[str, str], outcome_title: st
     bars = alt.Chart(data).mark_bar(color="#7f7f7f").encode(
         x=alt.X("from:Q", title=outcome_title, axis=alt.Axis(format=axis_format), scale=alt.Scale(zero=False)),
         x2="to:Q",
-        y=alt.Y("label:N", sort=order, title=None),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=[alt.Tooltip("label:N", title="Parameter"), alt.Tooltip("low:Q", title="Low end"),
                  alt.Tooltip("high:Q", title="High end"),
                  alt.Tooltip("outcome_low:Q", title="Outcome at low end", format=axis_format),
@@ -346,5 +347,6 @@ def band_chart(band: pd.DataFrame, central: pd.DataFrame, outcome: str, title: s
                  alt.Tooltip("q50:Q", title="Median", format=axis_format),
                  alt.Tooltip("q95:Q", title="95th percentile", format=axis_format)])
     median = alt.Chart(band).mark_line(color="#c0392b", strokeDash=[4, 3]).encode(x="year:O", y="q50:Q")
-    line = alt.Chart(central).mark_line(color="#c0392b", point=True).encode(x="year:O", y=f"{outcome}:Q")
+    line = alt.Chart(central).mark_line(color="#c0392b", point=alt.OverlayMarkDef(color="#c0392b")).encode(
+        x="year:O", y=f"{outcome}:Q")
     return alt.layer(area, median, line).properties(width=520, height=260)

@@ -196,7 +196,7 @@ def grid_outcomes(market: sc.Market, steps: int = GRID_STEPS, base: dict | None 
     return pd.DataFrame(rows)
 
 
-def explorable_chart(grid: pd.DataFrame, severity: float = 0.0, strictness: float = 0.0) -> alt.HConcatChart:
+def explorable_chart(grid: pd.DataFrame, severity: float = 0.0, strictness: float = 0.0) -> alt.VConcatChart:
     """Shares and exported electricity of the grid point picked by two sliders.
 
     ``grid`` comes from :func:`grid_outcomes`; ``severity`` and
@@ -224,15 +224,15 @@ def explorable_chart(grid: pd.DataFrame, severity: float = 0.0, strictness: floa
     pick = f"abs(datum.severity - severity) < {step / 2} && abs(datum.strictness - strictness) < {step / 2}"
     share_bars = alt.Chart(shares).mark_bar(color="#c0392b").encode(
         x=alt.X("share:Q", title="Share of tokens", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        y=alt.Y("outcome:N", title=None, sort=list(OUTCOME_LABELS.values())),
+        y=alt.Y("outcome:N", title=None, sort=list(OUTCOME_LABELS.values()), axis=alt.Axis(labelLimit=320)),
         tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("share:Q", format=".1%", title="Share"),
                  alt.Tooltip("severity:Q", title="Severity"), alt.Tooltip("strictness:Q", title="Strictness")],
-    ).transform_filter(pick).properties(width=300, height=90, title="Token shares")
+    ).transform_filter(pick).properties(width=380, height=80, title="Token shares")
     gwh_max = float(energy["gwh"].max()) * 1.05 or 1.0
     energy_bars = alt.Chart(energy).mark_bar().encode(
         x=alt.X("gwh:Q", title="Exported electricity (GWh per year)", scale=alt.Scale(domain=[0, gwh_max])),
-        y=alt.Y("label:N", title=None),
+        y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("country:N", scale=color_scale(["CHN", "USA"]), legend=None),
         tooltip=[alt.Tooltip("label:N", title="Where"), alt.Tooltip("gwh:Q", format=".2f", title="GWh/yr")],
-    ).transform_filter(pick).properties(width=300, height=90, title="Electricity spent on foreign requests")
-    return alt.hconcat(share_bars, energy_bars).add_params(sev, strict)
+    ).transform_filter(pick).properties(width=380, height=80, title="Electricity spent on foreign requests")
+    return alt.vconcat(share_bars, energy_bars).add_params(sev, strict)
