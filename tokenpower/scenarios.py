@@ -769,14 +769,19 @@ def outcomes(solution: Solution) -> pd.DataFrame:
 
     One row per measure and key, with ``scenario``, ``measure``, ``key``,
     ``value`` and ``unit``.  Measures: ``token_share_model_origin`` and
-    ``token_share_serving_country`` (fractions); ``cross_border_tokens``,
+    ``token_share_serving_country`` (fractions, a row for every origin and
+    serving country even when zero); ``cross_border_tokens``,
     ``cross_border_usd`` and ``cross_border_kwh`` per week by pair
     ``origin->serving``; ``exported_electricity_gwh_per_year`` by serving
-    country (electricity spent serving other regions' requests);
+    country (electricity spent serving other regions' requests, a row for
+    every serving country);
     ``bill_usd_per_week``, ``average_price_usd_per_m`` and
     ``welfare_change_usd_per_week`` per segment and in total;
     ``unserved_tokens``, ``rerouted_tokens``; ``chokepoint`` (the key is the
-    node, the value its share of tokens).
+    node, the value its share of tokens).  Welfare counts the log-sum change
+    and the loss of rerouted tokens; tokens left unserved are reported
+    (``unserved_tokens``) but not valued, since the model has no outside
+    option to value them against.
     """
     table = flow_table(solution)
     total = table["tokens"].sum()
@@ -785,18 +790,22 @@ def outcomes(solution: Solution) -> pd.DataFrame:
     def add(measure, key, value, unit):
         rows.append({"scenario": solution.scenario, "measure": measure, "key": key, "value": float(value), "unit": unit})
 
-    for key, v in table.groupby("model_origin")["tokens"].sum().items():
-        add("token_share_model_origin", key, v / total, "fraction")
-    for key, v in table.groupby("serving_country")["tokens"].sum().items():
-        add("token_share_serving_country", key, v / total, "fraction")
+    origins = sorted(solution.offerings["model_origin"].unique())
+    by_origin = table.groupby("model_origin")["tokens"].sum()
+    for key in origins:
+        add("token_share_model_origin", key, by_origin.get(key, 0.0) / total, "fraction")
+    by_country = table.groupby("serving_country")["tokens"].sum()
+    for key in fl.SERVING_COUNTRIES:
+        add("token_share_serving_country", key, by_country.get(key, 0.0) / total, "fraction")
     cross = table[table["origin_region"] != table["serving_country"]]
     pairs = cross.groupby(["origin_region", "serving_country"])[["tokens", "usd", "kwh"]].sum()
     for (o, c), r in pairs.iterrows():
         add("cross_border_tokens", f"{o}->{c}", r["tokens"], "tokens/week")
         add("cross_border_usd", f"{o}->{c}", r["usd"], "USD/week")
         add("cross_border_kwh", f"{o}->{c}", r["kwh"], "kWh/week")
-    for c, v in cross.groupby("serving_country")["kwh"].sum().items():
-        add("exported_electricity_gwh_per_year", c, v * WEEKS_PER_YEAR / 1e6, "GWh/year")
+    exported = cross.groupby("serving_country")["kwh"].sum()
+    for c in fl.SERVING_COUNTRIES:
+        add("exported_electricity_gwh_per_year", c, exported.get(c, 0.0) * WEEKS_PER_YEAR / 1e6, "GWh/year")
     add("electricity_gwh_per_year", "total", table["kwh"].sum() * WEEKS_PER_YEAR / 1e6, "GWh/year")
     seg = solution.segments.set_index("segment_id")
     bills = table.groupby("segment_id")[["usd", "tokens"]].sum()
