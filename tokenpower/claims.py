@@ -210,10 +210,15 @@ def _share_top10(t) -> BookFigure:
     weekly = tc.china_us_weekly(t["openrouter_volumes"])
     weekly = weekly[weekly["scope"] == "chinese-vs-us-models"]
     feb = 100 * weekly.loc[weekly["period_start"].dt.strftime("%Y-%m") == "2026-02", "china_share"]
+    from tokenpower import scenarios as sc
+    from tokenpower import sovereignty as sv
+
+    engine = 100 * float(sv.preset_summary(sc.build_market(t), {}).iloc[0]["chinese_model_share"])
     return BookFigure(top10, min(top10, float(feb.min())), max(top10, float(feb.max())), "%", chapter="03-tokens",
                       sources_disagree=True, tolerance=0.05, reference=50,
                       basis=f"one low-graded source gives {top10:.0f} %; China / (China + USA) of NBD's February weeks "
-                            f"gives {feb.min():.0f}-{feb.max():.0f} % (another scope)")
+                            f"gives {feb.min():.0f}-{feb.max():.0f} % (another scope); the scenario engine's baseline, "
+                            f"calibrated on the week's models, gives {engine:.1f} %")
 
 
 def _top_three(t) -> BookFigure:
