@@ -392,18 +392,21 @@ def country_cost_usd_per_m(costs: pd.DataFrame, country: str, legal, smuggled=()
     higher premium) can only raise the cost: the minimum over a smaller set,
     or of dearer items, is never lower.
     """
-    rows = costs[costs["country"] == country]
-    hours = _gpu_hours_per_m(rows, output_fraction)
-    legal_mask = rows["accelerator_id"].isin(list(legal)).to_numpy()
-    smug_mask = rows["accelerator_id"].isin(list(smuggled)).to_numpy() & ~legal_mask
-    cap = rows["capital_usd_per_hour"].to_numpy()
-    running = rows["electricity_usd_per_hour"].to_numpy() + rows["other_usd_per_hour"].to_numpy()
+    here = costs["country"].to_numpy() == country
+    ids = costs["accelerator_id"].to_numpy()[here]
+    f = float(output_fraction)
+    hours = ((1 - f) / costs["m_input_per_hour"].to_numpy()[here] + f / costs["m_output_per_hour"].to_numpy()[here])
+    legal_mask = np.isin(ids, list(legal))
+    smug_mask = np.isin(ids, list(smuggled)) & ~legal_mask
+    cap = costs["capital_usd_per_hour"].to_numpy()[here]
+    running = costs["electricity_usd_per_hour"].to_numpy()[here] + costs["other_usd_per_hour"].to_numpy()[here]
     usd = np.where(legal_mask, cap + running, np.where(smug_mask, cap * (1 + premium) + running, np.inf)) * hours
     if not np.isfinite(usd).any():
         return {"usd_per_m": math.inf, "kwh_per_m": math.nan, "gpu_hours_per_m": math.nan, "accelerator_id": ""}
     best = int(np.argmin(usd))
-    return {"usd_per_m": float(usd[best]) * multiplier, "kwh_per_m": float(rows["kwh_per_hour"].to_numpy()[best] * hours[best]),
-            "gpu_hours_per_m": float(hours[best]), "accelerator_id": rows["accelerator_id"].iloc[best]}
+    return {"usd_per_m": float(usd[best]) * multiplier,
+            "kwh_per_m": float(costs["kwh_per_hour"].to_numpy()[here][best] * hours[best]),
+            "gpu_hours_per_m": float(hours[best]), "accelerator_id": str(ids[best])}
 
 
 def _country_costs(market: Market, params: dict, baseline: bool) -> dict[str, dict]:
@@ -680,8 +683,10 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
       did not choose (a lower bound under Gumbel tastes);
     * plus a hundredth of a cent; a token left unserved costs $1,000 per million.
 
-    Each segment's served tokens are rescaled to remove the rounding to whole
-    units.  Returns (flows, tokens moved, welfare lost per segment in USD = the
+    Tokens served in countries within their capacity stay where the logit
+    put them (the spare room of those countries is what the moved tokens may
+    use).  Each segment's moved tokens are rescaled to remove the rounding to
+    whole units.  Returns (flows, tokens moved, welfare lost per segment in USD = the
     flow's cost).
     """
     load = {c: logit[:, country == c].sum() for c in capacity}
@@ -691,13 +696,17 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
     models = list(dict.fromkeys(model))
     ls = log_sum(utility, allowed)
     u = np.where(allowed, utility, -np.inf)
+    # tokens in countries within capacity stay where they are; only the binding countries' tokens may move
+    binding = np.isin(country, [c for c in capacity if load[c] > capacity[c] * (1 + 1e-12)])
+    committed = np.where(binding[None, :], 0.0, logit)
+    movable = logit - committed
     graph = nx.MultiDiGraph()
-    keep = np.floor(logit / UNIT_TOKENS).astype(np.int64)
+    keep = np.floor(movable / UNIT_TOKENS).astype(np.int64)
     supply_total = 0
     for s in range(n_seg):
         for m in models:
             own = model == m
-            units = int(round(logit[s, own].sum() / UNIT_TOKENS))
+            units = int(round(movable[s, own].sum() / UNIT_TOKENS))
             if units == 0:
                 continue
             node = ("sm", s, m)
@@ -718,7 +727,8 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
     for o in range(n_off):
         graph.add_edge(("o", o), ("c", country[o]))
     for c, cap in capacity.items():
-        edge = {} if math.isinf(cap) else {"capacity": int(math.floor(cap / UNIT_TOKENS))}
+        room = cap - committed[:, country == c].sum()
+        edge = {} if math.isinf(cap) else {"capacity": max(int(math.floor(room / UNIT_TOKENS)), 0)}
         graph.add_edge(("c", c), "sink", cost=0, **edge)
     graph.add_node("sink", demand=supply_total)
     _, flow = nx.network_simplex(graph, demand="demand", capacity="capacity", weight="cost")
@@ -738,8 +748,8 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
             data = graph.get_edge_data(node, target)
             lost_usd[s] += sum(f * data[k]["cost"] for k, f in arcs.items() if data[k]["cost"] > 0)
     served = final.sum(axis=1)
-    scale = np.divide(np.clip(demand - unserved, 0, None), served, out=np.zeros(n_seg), where=served > 0)
-    final = final * scale[:, None]
+    scale = np.divide(np.clip(movable.sum(axis=1) - unserved, 0, None), served, out=np.zeros(n_seg), where=served > 0)
+    final = committed + final * scale[:, None]
     moved = float(np.clip(final - logit, 0, None).sum())
     unit_cost_usd = UNIT_TOKENS / 1e6 / 1e4  # cost units are 1e-4 USD per million tokens
     return final, moved, lost_usd * unit_cost_usd
