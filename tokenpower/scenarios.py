@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -126,7 +126,6 @@ class Market:
     user_share_chn: float
     costs: pd.DataFrame
     specs: dict
-    sources: dict = field(default_factory=dict)
 
     @property
     def total_tokens_per_week(self) -> float:
