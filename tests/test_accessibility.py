@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tokenpower.sphinx_a11y import fix_body
+
 from conftest import PageVisit, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
@@ -49,6 +51,14 @@ def test_blocking_violations_keeps_only_serious_and_critical():
     found = [{"id": "a", "impact": "minor"}, {"id": "b", "impact": "serious"},
              {"id": "c", "impact": "critical"}, {"id": "d", "impact": "moderate"}, {"id": "e", "impact": None}]
     assert [v["id"] for v in blocking_violations(found)] == ["b", "c"]
+
+
+def test_bibliography_entries_become_list_items():
+    body = ('<div role="list" class="citation-list"><div class="citation" id="a" role="doc-biblioentry">'
+            '<span class="label">[a]</span><p>A.</p></div></div>')
+    fixed = fix_body(body)
+    assert fixed.count('role="listitem"') == 1 and "doc-biblioentry" not in fixed
+    assert fixed.replace('role="listitem"', 'role="doc-biblioentry"') == body
 
 
 def test_axe_core_ships_with_the_tests_with_its_licence():

@@ -90,3 +90,12 @@ def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(built_site
         visit.close()
     assert not problems, "\n".join(problems)
     assert charts_printed >= 2
+
+
+def test_the_static_svg_rounds_path_coordinates_but_not_text():
+    frame = pd.DataFrame({"x": [0.123456, 1.987654, 2.5], "y": [3.14159, 2.71828, 1.41421], "label": ["0.07272"] * 3})
+    base = alt.Chart(frame).encode(x="x:Q", y="y:Q")
+    svg = static_svg((base.mark_line() + base.mark_text(dy=-8).encode(text="label:N")).to_dict())
+    paths = re.findall(r' d="([^"]*)"', svg)
+    assert paths and all(len(n.split(".")[1]) == 1 for d in paths for n in re.findall(r"\d+\.\d+", d))
+    assert ">0.07272<" in svg, "text keeps its digits"
