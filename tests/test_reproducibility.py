@@ -107,3 +107,31 @@ def test_execution_records_keep_the_latest_run_of_a_chapter(tmp_path):
 def test_no_cache_gives_no_records(tmp_path):
     records = execution_records(tmp_path / "nothing", {"intro": ROOT / "book" / "intro.md"})
     assert records.empty and list(records.columns) == ["chapter", "executed_utc", "seconds"]
+
+
+@pytest.mark.book
+def test_the_page_reports_each_build_not_a_cached_one(tmp_path):
+    """A rebuild that executes a chapter again shows that chapter's new execution time."""
+    import re
+
+    from tokenpower.build import build_book
+
+    from conftest import copy_book
+
+    book = copy_book(tmp_path / "book", toc_root_only=True)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/reproducibility\n")
+    page = book / "_build" / "html" / "book" / "reproducibility.html"
+
+    def intro_time():
+        match = re.search(r"<td[^>]*>intro</td>\s*<td[^>]*>([0-9: -]+)</td>", page.read_text())
+        assert match, "the intro is missing from the execution table"
+        return match[1]
+
+    assert build_book(book, quiet=True)
+    first = intro_time()
+    assert data_fingerprint(book) in page.read_text()
+    time.sleep(1.1)
+    chapter = book / "book" / "intro.md"
+    chapter.write_text(chapter.read_text().replace("network_year = 1870", "network_year = 1871"))
+    assert build_book(book, quiet=True)
+    assert intro_time() > first
