@@ -147,8 +147,9 @@ def offline_renderer(spec: dict, **metadata) -> dict:
         # a chart wider than the column scrolls inside its container: keyboard users can then focus and scroll it
         "function fit(){if(el.scrollWidth>el.clientWidth+1){el.tabIndex=0;}else{el.removeAttribute(\"tabindex\");}}"
         "fit();window.addEventListener(\"resize\",fit);})"
-        ".catch(function(e){console.error(e);});}else{setTimeout(draw,30);}}"
-        "draw();})();</script>"
+        ".catch(function(e){console.error(e);});}else if(tries++<600){setTimeout(draw,30);}}"
+        # where vega-embed never loads (a notebook in Jupyter or Colab) stop after 18 s: the static image shows there
+        "var tries=0;draw();})();</script>"
     )
     return {"text/html": markup, "text/plain": f"[chart] {alt_text}"}
 
