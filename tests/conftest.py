@@ -25,6 +25,22 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def tables():
+    """Every table the scenario engine uses, loaded once (:func:`tokenpower.scenarios.market_tables`)."""
+    from tokenpower import scenarios as sc
+
+    return sc.market_tables()
+
+
+@pytest.fixture(scope="session")
+def market(tables):
+    """The scenario engine's calibration market, built once."""
+    from tokenpower import scenarios as sc
+
+    return sc.build_market(tables)
+
+
 def copy_book(target: Path, toc_root_only: bool = False) -> Path:
     """Copy what the build needs into ``target``; optionally keep only the intro page."""
     target.mkdir(parents=True, exist_ok=True)

@@ -10,28 +10,16 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokenpower import chipbans as cb
-from tokenpower import explore as ex
 from tokenpower import flows as fl
 from tokenpower import mining
 from tokenpower import scenarios as sc
 from tokenpower.data import load
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return sc.market_tables()
-
-
-@pytest.fixture(scope="module")
-def market(tables):
-    return sc.build_market(tables)
 
 
 @pytest.fixture(scope="module")

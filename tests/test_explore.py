@@ -8,7 +8,6 @@ the module's own output.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,11 +15,6 @@ from hypothesis import strategies as st
 from tokenpower import explore as ex
 from tokenpower import scenarios as sc
 from tokenpower.data import load
-
-
-@pytest.fixture(scope="module")
-def market():
-    return sc.build_market()
 
 
 ALL = ("h100-sxm", "h800", "h20", "h200", "b200", "ascend-910b", "ascend-910c")
