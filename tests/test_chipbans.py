@@ -160,7 +160,7 @@ def test_price_gap_falls_with_chinas_cost_but_not_to_one(market, presets):
 # -- sensitivity, Monte Carlo ---------------------------------------------------
 
 def test_tornado_orders_by_swing():
-    table = cb.tornado(lambda name, v: {"a": 1.0, "b": 3.0}[name] * v, {"a": (0, 1), "b": (0, 1)}, central=0.5)
+    table = sc.one_at_a_time(lambda name, v: {"a": 1.0, "b": 3.0}[name] * v, {"a": (0, 1), "b": (0, 1)}, central=0.5)
     assert table["parameter"].tolist() == ["b", "a"]
     assert table["swing"].tolist() == [3.0, 1.0]
     assert (table["central"] == 0.5).all()

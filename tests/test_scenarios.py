@@ -26,16 +26,6 @@ PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return sc.market_tables()
-
-
-@pytest.fixture(scope="module")
-def market(tables):
-    return sc.build_market(tables)
-
-
-@pytest.fixture(scope="module")
 def baseline(market):
     return sc.validate_scenario(market, "baseline", {})
 

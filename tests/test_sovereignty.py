@@ -23,16 +23,6 @@ PROPERTY = settings(max_examples=20, deadline=None, suppress_health_check=[Healt
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return sc.market_tables()
-
-
-@pytest.fixture(scope="module")
-def market(tables):
-    return sc.build_market(tables)
-
-
-@pytest.fixture(scope="module")
 def presets(tables):
     return sv.preset_values(tables["scenarios"])
 

@@ -222,26 +222,6 @@ def with_card_price(market: sc.Market, accelerator_id: str, price_usd: float, ce
     return dataclasses.replace(market, costs=costs)
 
 
-def tornado(evaluate, ranges: dict[str, tuple[float, float]], central: float | None = None) -> pd.DataFrame:
-    """One-at-a-time sensitivity: the outcome at each parameter's low and high end.
-
-    ``evaluate(name, value)`` returns the outcome with one parameter changed;
-    ``ranges`` maps names to (low, high).  Returns one row per parameter
-    with ``parameter``, ``low``, ``high``, ``outcome_low``, ``outcome_high``
-    and ``swing`` (absolute difference), sorted by swing, largest first,
-    and ``central`` repeated if given.
-    """
-    rows = []
-    for name, (lo, hi) in ranges.items():
-        at_lo, at_hi = float(evaluate(name, lo)), float(evaluate(name, hi))
-        rows.append({"parameter": name, "low": lo, "high": hi, "outcome_low": at_lo, "outcome_high": at_hi,
-                     "swing": abs(at_hi - at_lo)})
-    out = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-    if central is not None:
-        out["central"] = float(central)
-    return out
-
-
 def monte_carlo_path(market: sc.Market, params: dict, demand_growth: tuple[float, float, float], headroom: float,
                      draws: int, outcome: str, years=PATH_YEARS, seed: int = 0,
                      quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
@@ -321,8 +301,8 @@ def tornado_chart(table: pd.DataFrame, labels: dict[str, str], outcome_title: st
     """Bars from the outcome at each parameter's low end to its high end, with the central value as a rule."""
     data = table.copy()
     data["label"] = data["parameter"].map(labels).fillna(data["parameter"])
-    data["from"] = data[["outcome_low", "outcome_high"]].min(axis=1)
-    data["to"] = data[["outcome_low", "outcome_high"]].max(axis=1)
+    data["from"] = data[["at_low", "at_high"]].min(axis=1)
+    data["to"] = data[["at_low", "at_high"]].max(axis=1)
     order = data["label"].tolist()
     bars = alt.Chart(data).mark_bar(color="#7f7f7f").encode(
         x=alt.X("from:Q", title=outcome_title, axis=alt.Axis(format=axis_format), scale=alt.Scale(zero=False)),
@@ -330,8 +310,8 @@ def tornado_chart(table: pd.DataFrame, labels: dict[str, str], outcome_title: st
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=[alt.Tooltip("label:N", title="Parameter"), alt.Tooltip("low:Q", title="Low end"),
                  alt.Tooltip("high:Q", title="High end"),
-                 alt.Tooltip("outcome_low:Q", title="Outcome at low end", format=axis_format),
-                 alt.Tooltip("outcome_high:Q", title="Outcome at high end", format=axis_format)],
+                 alt.Tooltip("at_low:Q", title="Outcome at low end", format=axis_format),
+                 alt.Tooltip("at_high:Q", title="Outcome at high end", format=axis_format)],
     )
     layers = [bars]
     if "central" in data:

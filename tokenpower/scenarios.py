@@ -967,34 +967,42 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
     return out
 
 
+def one_at_a_time(evaluate, ranges: dict[str, tuple[float, float]], central: float | None = None) -> pd.DataFrame:
+    """One-at-a-time sensitivity (a tornado): the outcome at each parameter's low and high end.
+
+    ``evaluate(name, value)`` returns the outcome with that one parameter
+    changed; ``ranges`` maps names to (low, high).  Returns one row per
+    parameter with ``parameter``, ``low``, ``high``, ``at_low``, ``at_high``
+    and ``swing`` (``|at_high - at_low|``), largest swing first (ties by
+    name), and ``central`` repeated where given.
+    """
+    rows = []
+    for name, (low, high) in ranges.items():
+        at_low, at_high = float(evaluate(name, low)), float(evaluate(name, high))
+        rows.append({"parameter": name, "low": low, "high": high, "at_low": at_low, "at_high": at_high,
+                     "swing": abs(at_high - at_low)})
+    out = pd.DataFrame(rows).sort_values(["swing", "parameter"], ascending=[False, True]).reset_index(drop=True)
+    if central is not None:
+        out["central"] = float(central)
+    return out
+
+
 def tornado(market: Market, params: dict, measure: str, key: str,
             uncertain: tuple[str, ...] = UNCERTAIN) -> pd.DataFrame:
-    """One-at-a-time sensitivity of one outcome to each uncertain parameter.
+    """Sensitivity of the outcome ``measure``/``key`` of :func:`outcomes` to each uncertain parameter.
 
-    For each parameter of ``uncertain`` that has an assumption range, the
-    scenario is solved with that parameter at its low and at its high end
-    (the others as in ``params``), and the outcome ``measure``/``key`` of
-    :func:`outcomes` is read (0 where the key is absent).  Returns
-    ``parameter``, ``low``, ``high`` (parameter values), ``at_low``,
-    ``at_high``, ``central`` (outcome values) and ``swing``
-    (``|at_high - at_low|``), largest swing first.
+    Each parameter of ``uncertain`` that has an assumption range is moved
+    alone to its low and its high end (:func:`one_at_a_time`); the outcome
+    is 0 where the key is absent.
     """
     def value(p):
         out = outcomes(solve(market, p, "tornado"))
         hit = out[(out["measure"] == measure) & (out["key"] == key)]["value"]
         return float(hit.iloc[0]) if len(hit) else 0.0
 
-    central = value(params)
-    rows = []
-    for name in uncertain:
-        spec = market.specs[name]
-        if spec["low"] is None:
-            continue
-        at_low = value({**params, name: spec["low"]})
-        at_high = value({**params, name: spec["high"]})
-        rows.append({"parameter": name, "low": spec["low"], "high": spec["high"], "at_low": at_low,
-                     "at_high": at_high, "central": central, "swing": abs(at_high - at_low)})
-    return pd.DataFrame(rows).sort_values(["swing", "parameter"], ascending=[False, True]).reset_index(drop=True)
+    ranges = {name: (market.specs[name]["low"], market.specs[name]["high"]) for name in uncertain
+              if market.specs[name]["low"] is not None}
+    return one_at_a_time(lambda name, v: value({**params, name: v}), ranges, central=value(params))
 
 
 # -- speed -----------------------------------------------------------------------
