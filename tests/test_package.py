@@ -127,3 +127,17 @@ def test_bibtex_has_one_entry_per_source_with_escaped_fields():
         assert re.search(r"^@\w+\{" + re.escape(key) + ",$", text, flags=re.M), key
     prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("url =", "%")))
     assert not re.search(r"(?<!\\)[&%#_]", prose), "unescaped special character outside a url"
+
+
+def test_page_glue_hands_myst_nb_plain_python_numbers(monkeypatch):
+    import numpy as np
+    import myst_nb
+
+    from tokenpower.pages import glue
+
+    seen = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: seen.update({name: (value, display)}))
+    glue("share", np.float64(0.25))
+    glue("label", "GBR", display=True)
+    assert seen == {"share": (0.25, False), "label": ("GBR", True)}
+    assert type(seen["share"][0]) is float
