@@ -46,7 +46,8 @@ def _glued(notebook_path):
         for out in cell.get("outputs", []):
             meta = out.get("metadata", {}).get("scrapbook", {})
             if meta:
-                found[meta["name"]] = out["data"].get("text/plain")
+                plain = [v for k, v in out["data"].items() if k.endswith("text/plain")]
+                found[meta["name"]] = plain[0] if plain else None
     return found
 
 
