@@ -141,3 +141,13 @@ def test_page_glue_hands_myst_nb_plain_python_numbers(monkeypatch):
     glue("label", "GBR", display=True)
     assert seen == {"share": (0.25, False), "label": ("GBR", True)}
     assert type(seen["share"][0]) is float
+
+
+def test_run_leaves_the_callers_environment_as_it_was(tmp_path, monkeypatch):
+    import os
+
+    from tokenpower.runner import run_chapter
+
+    monkeypatch.delenv("TOKENPOWER_DATA_DIR", raising=False)
+    run_chapter("intro", [], root=ROOT, output_dir=tmp_path)
+    assert "TOKENPOWER_DATA_DIR" not in os.environ

@@ -134,14 +134,21 @@ def run_chapter(chapter: str, pairs: list[str], root: Path = Path("."), output_d
         nb.cells.insert(index + 1, injected)
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     print(f"[tokenpower] executing {path.name} with {values or 'its default parameters'} ...", flush=True)
-    os.environ["TOKENPOWER_DATA_DIR"] = str(root / "data")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
+    # the kernel inherits the environment: point it at this book's data, for this run only
+    previous = os.environ.get("TOKENPOWER_DATA_DIR")
+    os.environ["TOKENPOWER_DATA_DIR"] = str(root / "data")
     try:
         client.execute()
     except CellExecutionError as exc:
         raise UsageError(f"chapter {path.stem} failed with parameters {values}: "
                          f"{exc.ename}: {exc.evalue}") from None
+    finally:
+        if previous is None:
+            os.environ.pop("TOKENPOWER_DATA_DIR", None)
+        else:
+            os.environ["TOKENPOWER_DATA_DIR"] = previous
     out = (output_dir or root / "_build" / "run").resolve()
     out.mkdir(parents=True, exist_ok=True)
     notebook_path = out / f"{path.stem}.ipynb"
