@@ -12,7 +12,9 @@
 
 It is also a small Sphinx extension (listed in ``_config.yml``): it tells the
 kernels where the build's cache is (``TOKENPOWER_JUPYTER_CACHE``) and has the
-reproducibility page read again on every build, so its report is never stale.
+reproducibility page read again whenever another page changed or the cache
+was written since the page was last read, so its report is never stale and a
+build with nothing to do does not execute it.
 """
 
 from __future__ import annotations
@@ -125,13 +127,34 @@ def _point_kernels_at_cache(app) -> None:
     os.environ[CACHE_ENV] = str(Path(path).resolve())
 
 
-def _always_reread(app, env, added, changed, removed):
-    return [PAGE] if PAGE in env.found_docs and PAGE not in added | changed else []
+def _cache_signature() -> tuple | None:
+    """When the execution cache was last written (size and time of its database)."""
+    db = Path(os.environ.get(CACHE_ENV, "")) / "global.db"
+    if not db.exists():
+        return None
+    stat = db.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _reread_when_something_ran(app, env, added, changed, removed):
+    """Read the page again when another page changes or the cache was written since its last reading."""
+    if PAGE not in env.found_docs or PAGE in added | changed:
+        return []
+    others = (added | changed | removed) - {PAGE}
+    if others or _cache_signature() != getattr(env, "tokenpower_cache_signature", None):
+        return [PAGE]
+    return []
+
+
+def _remember_cache_signature(app, doctree):
+    if app.env.docname == PAGE:
+        app.env.tokenpower_cache_signature = _cache_signature()
 
 
 def setup(app):
     app.connect("builder-inited", _point_kernels_at_cache)
-    app.connect("env-get-outdated", _always_reread)
+    app.connect("env-get-outdated", _reread_when_something_ran)
+    app.connect("doctree-read", _remember_cache_signature)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
