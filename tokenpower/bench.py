@@ -46,6 +46,8 @@ def _strip_code(book: Path) -> None:
     for path in (book / "book").glob("*.md"):
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"```\{code-cell\}.*?\n```\n", "", text, flags=re.S)
+        text = re.sub(r"(`{3,}|:{3,})\{glue(:[a-z]+)?\}.*?\n\1\n", "", text, flags=re.S)
+        text = re.sub(r"\{glue\}`[^`]*`", "[value]", text)
         text = re.sub(r"\{glue:[a-z]+\}`[^`]*`", "[value]", text)
         text = re.sub(r"\{numref\}`[^`]*`", "the figure", text)
         text = re.sub(r"^kernelspec:\n(  .*\n)+", "", text, flags=re.M)
