@@ -61,20 +61,21 @@ def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(built_site
     problems = []
     for page in pages:
         visit = PageVisit(browser, f"{site_url}/{page}")
-        charts = visit.wait_for_charts()
+        visit.wait_for_charts()
         visit.page.emulate_media(media="print")
         state = visit.page.evaluate("""(nav) => {
             const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
             const all = s => [...document.querySelectorAll(s)];
             return {
+                charts: all('.tp-chart').length,
                 statics: all('img.tp-chart-static').filter(i => shown(i) && i.complete && i.naturalWidth > 0).length,
                 live: all('.tp-chart').filter(shown).length,
                 nav: nav.filter(s => all(s).some(shown)),
                 code: all('.cell_input').filter(shown).length,
             };
         }""", list(NAVIGATION))
-        if state["statics"] != charts:
-            problems.append(f"{page}: {state['statics']} of {charts} static chart images visible in print")
+        if state["statics"] != state["charts"]:
+            problems.append(f"{page}: {state['statics']} of {state['charts']} static chart images visible in print")
         if state["live"]:
             problems.append(f"{page}: {state['live']} interactive chart containers visible in print")
         if state["nav"]:
