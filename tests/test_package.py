@@ -151,3 +151,23 @@ def test_run_leaves_the_callers_environment_as_it_was(tmp_path, monkeypatch):
     monkeypatch.delenv("TOKENPOWER_DATA_DIR", raising=False)
     run_chapter("intro", [], root=ROOT, output_dir=tmp_path)
     assert "TOKENPOWER_DATA_DIR" not in os.environ
+
+
+def test_a_second_build_waits_for_the_first_to_release_the_stage(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from tokenpower.build import build_lock
+
+    stage = tmp_path / "_build" / "stage"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from tokenpower.build import build_lock\n"
+        f"with build_lock(Path({str(stage)!r})):\n    print('held', flush=True); time.sleep(1.5)")],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    start = time.perf_counter()
+    with build_lock(stage):
+        waited = time.perf_counter() - start
+    holder.wait(timeout=10)
+    assert waited > 0.5, "the lock was taken while another build held it"

@@ -15,6 +15,8 @@ Two guarantees that plain ``jupyter-book build`` does not give:
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -56,16 +58,42 @@ def _say(message: str) -> None:
     print(f"[tokenpower] {message}", flush=True)
 
 
+@contextlib.contextmanager
+def build_lock(stage: Path):
+    """Hold an exclusive lock on ``stage`` (a file beside it) for one build.
+
+    Two builds of one book at once would share the staging folder and its
+    execution cache; the second waits here until the first is done.
+    """
+    stage.parent.mkdir(parents=True, exist_ok=True)
+    with open(stage.with_name(stage.name + ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _say(f"another build of this book is running in {stage}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build_book(root: Path = Path("."), clean: bool = False, stage: Path | None = None,
                site: Path | None = None, quiet: bool = False) -> bool:
     """Build the book at ``root``; return True on success.
 
     ``stage`` and ``site`` default to ``_build/stage`` and ``_build/html``
     under ``root``.  On failure the site folder is left exactly as it was.
+    Concurrent builds of the same stage run one after the other.
     """
     root = root.resolve()
     stage = (stage or root / STAGE).resolve()
     site = (site or root / SITE).resolve()
+    with build_lock(stage):
+        return _build(root, clean, stage, site, quiet)
+
+
+def _build(root: Path, clean: bool, stage: Path, site: Path, quiet: bool) -> bool:
     key_file = stage / "cache-key.txt"
     started = time.perf_counter()
 
