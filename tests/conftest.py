@@ -13,8 +13,6 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOK_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml")
-BOOK_DIRS = ("book", "data", "tokenpower")
 
 
 @pytest.fixture
@@ -43,11 +41,9 @@ def market(tables):
 
 def copy_book(target: Path, toc_root_only: bool = False) -> Path:
     """Copy what the build needs into ``target``; optionally keep only the intro page."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in BOOK_FILES:
-        shutil.copy2(ROOT / name, target / name)
-    for name in BOOK_DIRS:
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+    from tokenpower.build import copy_book as copy_whole_book
+
+    copy_whole_book(ROOT, target)
     if toc_root_only:
         (target / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
     return target

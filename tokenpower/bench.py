@@ -18,28 +18,14 @@ build of the foundation under 30 s on 2 cores; one scenario solve under
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import jupytext
 
-from tokenpower.build import build_book
+from tokenpower.build import build_book, copy_book
 from tokenpower.runner import parameters_cell, resolve_chapter, run_chapter
-
-COPY_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml")
-COPY_DIRS = ("book", "data", "tokenpower")
-
-
-def _copy(root: Path, target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in COPY_FILES:
-        shutil.copy2(root / name, target / name)
-    for name in COPY_DIRS:
-        shutil.copytree(root / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "_build"))
-    return target
-
 
 def _strip_code(book: Path) -> None:
     """Make the floor twin: drop code cells (and glue roles) from every chapter."""
@@ -85,7 +71,7 @@ def run_benchmarks(root: Path = Path("."), chapter: str = "intro", param: list[s
     root = root.resolve()
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="tokenpower-bench-") as tmp:
-        book = _copy(root, Path(tmp) / "book")
+        book = copy_book(root, Path(tmp) / "book")
         print("[bench] clean build ...", flush=True)
         clean, ok = _timed(lambda: build_book(book, quiet=True))
         if not ok:
@@ -99,7 +85,7 @@ def run_benchmarks(root: Path = Path("."), chapter: str = "intro", param: list[s
         rerun, _ = _timed(lambda: run_chapter(chapter, pairs, root=book, output_dir=Path(tmp) / "run"))
         rows.append((f"run {chapter} {' '.join('-p ' + p for p in pairs)}", f"{rerun:.1f} s", ""))
 
-        floor_book = _copy(root, Path(tmp) / "floor")
+        floor_book = copy_book(root, Path(tmp) / "floor")
         _strip_code(floor_book)
         print("[bench] floor twin (prose only) ...", flush=True)
         floor, ok = _timed(lambda: build_book(floor_book, quiet=True))

@@ -28,6 +28,8 @@ from pathlib import Path
 from tokenpower.bibliography import write_bibtex
 
 KEYED_PATHS = ("data", "tokenpower", "requirements.txt", "pyproject.toml")
+BOOK_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml")
+BOOK_DIRS = ("book", "data", "tokenpower")
 STAGE = Path("_build") / "stage"
 SITE = Path("_build") / "html"
 
@@ -52,6 +54,16 @@ def fingerprint(root: Path, paths: tuple[str, ...] = KEYED_PATHS) -> str:
             digest.update(path.read_bytes())
             digest.update(b"\0")
     return digest.hexdigest()
+
+
+def copy_book(root: Path, target: Path) -> Path:
+    """Copy everything a build of the book at ``root`` needs into ``target`` (for tests and benchmarks)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in BOOK_FILES:
+        shutil.copy2(root / name, target / name)
+    for name in BOOK_DIRS:
+        shutil.copytree(root / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+    return target
 
 
 def _say(message: str) -> None:
