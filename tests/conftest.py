@@ -25,8 +25,8 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tables():
-    """Every table the scenario engine uses, loaded once (:func:`tokenpower.scenarios.market_tables`)."""
-    from tokenpower import scenarios as sc
+    """Every table the scenario engine uses, loaded once (:func:`tokenpower.engine.scenarios.market_tables`)."""
+    from tokenpower.engine import scenarios as sc
 
     return sc.market_tables()
 
@@ -34,14 +34,14 @@ def tables():
 @pytest.fixture(scope="session")
 def market(tables):
     """The scenario engine's calibration market, built once."""
-    from tokenpower import scenarios as sc
+    from tokenpower.engine import scenarios as sc
 
     return sc.build_market(tables)
 
 
 def copy_book(target: Path, toc_root_only: bool = False) -> Path:
     """Copy what the build needs into ``target``; optionally keep only the intro page."""
-    from tokenpower.build import copy_book as copy_whole_book
+    from tokenpower_book.build import copy_book as copy_whole_book
 
     copy_whole_book(ROOT, target)
     if toc_root_only:
@@ -56,7 +56,7 @@ def built_site(tmp_path_factory) -> Path:
     Set TOKENPOWER_SITE to an already built ``_build/html`` to test that site
     instead (a shortcut while writing a chapter; CI always builds afresh).
     """
-    from tokenpower.build import build_book
+    from tokenpower_book.build import build_book
 
     if os.environ.get("TOKENPOWER_SITE"):
         return Path(os.environ["TOKENPOWER_SITE"]).resolve()

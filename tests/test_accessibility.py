@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tokenpower.sphinx_a11y import fix_body
+from tokenpower_book.sphinx_a11y import fix_body
 
 from conftest import PageVisit, site_pages
 

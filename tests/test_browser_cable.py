@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tokenpower.data import load
-from tokenpower.telegraph import cable_arc_table
+from tokenpower.models.telegraph import cable_arc_table
 
 from conftest import PageVisit
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tokenpower.build import build_book
+from tokenpower_book.build import build_book
 
 from conftest import ROOT, copy_book
 

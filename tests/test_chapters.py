@@ -10,7 +10,7 @@ import jupytext
 import pytest
 from nbclient import NotebookClient
 
-from tokenpower.runner import chapters, parameters_cell
+from tokenpower_book.runner import chapters, parameters_cell
 
 from conftest import ROOT
 

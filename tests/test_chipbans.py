@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenpower import chipbans as cb
-from tokenpower import flows as fl
-from tokenpower import mining
-from tokenpower import scenarios as sc
+from tokenpower.policies import chipbans as cb
+from tokenpower.models import flows as fl
+from tokenpower.models import mining
+from tokenpower.engine import scenarios as sc
 from tokenpower.data import load
 
 

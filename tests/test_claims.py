@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenpower import claims as cl
-from tokenpower.claims import BookFigure, claim_satisfied, verdict
+from tokenpower.synthesis import claims as cl
+from tokenpower.synthesis.claims import BookFigure, claim_satisfied, verdict
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

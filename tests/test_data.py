@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tokenpower.bibliography import bibtex
+from tokenpower.data.bibliography import bibtex
 from tokenpower.data import DataError, DataPackage, load, validate_all
 
 from conftest import ROOT

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tokenpower import explore as ex
-from tokenpower import scenarios as sc
+from tokenpower.policies import explore as ex
+from tokenpower.engine import scenarios as sc
 from tokenpower.data import load
 
 

@@ -1,4 +1,4 @@
-"""Tests of the request-flow network (tokenpower.flows).
+"""Tests of the request-flow network (tokenpower.models.flows).
 
 Expected values are worked out here from the CSV rows or by hand, never
 copied from the functions' own output.
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenpower import flows as fl
+from tokenpower.models import flows as fl
 from tokenpower.data import load
 
 

@@ -1,4 +1,4 @@
-"""Tests of tokenpower.mining: mining economics, the inferred 2021 migration, recovery time."""
+"""Tests of tokenpower.models.mining: mining economics, the inferred 2021 migration, recovery time."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenpower import mining as M
+from tokenpower.models import mining as M
 from tokenpower.data import load
 
 # Fact sheet facts-history.md, section B6 ("Hashprice and value delivered per kWh"):

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from tokenpower.runner import chapters
-from tokenpower.sphinx_notebooks import SETUP_TAG, chapter_notebook, repository, setup_cell_source
+from tokenpower_book.runner import chapters
+from tokenpower_book.sphinx_notebooks import SETUP_TAG, chapter_notebook, repository, setup_cell_source
 
 from conftest import ROOT, site_pages
 

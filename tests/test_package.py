@@ -9,12 +9,12 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from tokenpower.bibliography import bibtex
-from tokenpower.build import fingerprint
+from tokenpower.data.bibliography import bibtex
+from tokenpower_book.build import fingerprint
 from tokenpower.charts import POWER_COLORS, color_scale, finish, offline_renderer, power_color, use_book_style
-from tokenpower.cli import UsageError
-from tokenpower.networks import cable_network, edge_table
-from tokenpower.runner import parse_parameters
+from tokenpower_book.errors import UsageError
+from tokenpower.models.networks import cable_network, edge_table
+from tokenpower_book.runner import parse_parameters
 
 from conftest import ROOT
 
@@ -146,7 +146,7 @@ def test_page_glue_hands_myst_nb_plain_python_numbers(monkeypatch):
 def test_run_leaves_the_callers_environment_as_it_was(tmp_path, monkeypatch):
     import os
 
-    from tokenpower.runner import run_chapter
+    from tokenpower_book.runner import run_chapter
 
     monkeypatch.delenv("TOKENPOWER_DATA_DIR", raising=False)
     run_chapter("intro", [], root=ROOT, output_dir=tmp_path)
@@ -158,11 +158,11 @@ def test_a_second_build_waits_for_the_first_to_release_the_stage(tmp_path):
     import sys
     import time
 
-    from tokenpower.build import build_lock
+    from tokenpower_book.build import build_lock
 
     stage = tmp_path / "_build" / "stage"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from tokenpower.build import build_lock\n"
+        "import sys, time; from pathlib import Path; from tokenpower_book.build import build_lock\n"
         f"with build_lock(Path({str(stage)!r})):\n    print('held', flush=True); time.sleep(1.5)")],
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"

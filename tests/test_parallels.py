@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenpower import parallels as pl
-from tokenpower.claims import Tables
+from tokenpower.synthesis import parallels as pl
+from tokenpower.synthesis.claims import Tables
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -203,8 +203,8 @@ def test_scenario_shares_enter_the_ban_row(tables):
 
 
 def test_the_1914_cut_counted_by_hand(eras):
-    from tokenpower.networks import cable_network
-    from tokenpower.telegraph import cable_ids
+    from tokenpower.models.networks import cable_network
+    from tokenpower.models.telegraph import cable_ids
 
     cables = pd.read_csv(DATA / "telegraph_cables.csv")
     german = cables[(cables["owner_nationality"] == "DEU") & (cables["year_closed"] == 1914)]

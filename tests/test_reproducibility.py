@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from tokenpower.build import fingerprint
-from tokenpower.reproducibility import (data_fingerprint, execution_records, js_version, package_versions,
+from tokenpower_book.build import fingerprint
+from tokenpower_book.reproducibility import (data_fingerprint, execution_records, js_version, package_versions,
                                         shipped_js_versions)
 
 from conftest import ROOT
@@ -114,7 +114,7 @@ def test_the_page_reports_each_build_not_a_cached_one(tmp_path):
     """A rebuild that executes a chapter again shows that chapter's new execution time."""
     import re
 
-    from tokenpower.build import build_book
+    from tokenpower_book.build import build_book
 
     from conftest import copy_book
 

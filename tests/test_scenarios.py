@@ -1,4 +1,4 @@
-"""Tests of the scenario engine (tokenpower.scenarios).
+"""Tests of the scenario engine (tokenpower.engine.scenarios).
 
 The properties of the design note (MODEL.md, section 3) are tested with
 hypothesis: flow conservation, shares summing to one, the baseline coming
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tokenpower import flows as fl
-from tokenpower import scenarios as sc
+from tokenpower.models import flows as fl
+from tokenpower.engine import scenarios as sc
 from tokenpower.data import load
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""Tests of the data-sovereignty layer (tokenpower.sovereignty) and its presets.
+"""Tests of the data-sovereignty layer (tokenpower.policies.sovereignty) and its presets.
 
 Expected values are worked out here from the data, the engine's flow table or
 by hand arithmetic, never copied from the functions' own output.
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tokenpower import flows as fl
-from tokenpower import scenarios as sc
-from tokenpower import sovereignty as sv
+from tokenpower.models import flows as fl
+from tokenpower.engine import scenarios as sc
+from tokenpower.policies import sovereignty as sv
 from tokenpower.data import load
 
 PROPERTY = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

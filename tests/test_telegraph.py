@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokenpower.data import load
-from tokenpower.geo import KM_PER_NMI, great_circle_km
-from tokenpower.networks import (british_length_share, british_path_share, cable_network, hub_centrality, reachable_by_continent,
+from tokenpower.models.geo import KM_PER_NMI, great_circle_km
+from tokenpower.models.networks import (british_length_share, british_path_share, cable_network, hub_centrality, reachable_by_continent,
                                  route_factor, simple_cable_graph, without_cables)
-from tokenpower.telegraph import (cable_arc_table, cable_ids, check_year, days_after, deflate_gbp, hub_lifetimes,
+from tokenpower.models.telegraph import (cable_arc_table, cable_ids, check_year, days_after, deflate_gbp, hub_lifetimes,
                                   news_transit_speedup, owner_group, queen_message_speeds, sourced_cables, timeline,
                                   usd_gold_per_gbp, words_per_minute)
 

@@ -1,4 +1,4 @@
-"""Tests of the token cost model (tokenpower.tokencost).
+"""Tests of the token cost model (tokenpower.models.tokencost).
 
 Expected values are worked out here by hand from published figures or from
 the data tables, never copied from the functions' own output.
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokenpower.data import load
-from tokenpower.tokencost import (
+from tokenpower.models.tokencost import (
     COST_INPUT_COLUMNS,
     accelerator_inputs,
     china_us_weekly,

@@ -1,7 +1,7 @@
-"""``python -m tokenpower``: the book's command line."""
+"""``python -m tokenpower``: the book's command line (it lives in :mod:`tokenpower_book.cli`)."""
 
 import sys
 
-from tokenpower.cli import main
+from tokenpower_book.cli import main
 
 sys.exit(main())

@@ -1,7 +1,7 @@
 """The telegraph era in numbers: speed, tariff, news transit and the cable map.
 
 Chapter 1 of the book calls these functions; the graph measures themselves
-(centrality, path shares, reachability) live in :mod:`tokenpower.networks`.
+(centrality, path shares, reachability) live in :mod:`tokenpower.models.networks`.
 Every function takes tables of the data package (as returned by
 :func:`tokenpower.data.load`) and returns a new value or table.
 
@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from tokenpower.geo import great_circle_arc, great_circle_km
+from tokenpower.models.geo import great_circle_arc, great_circle_km
 
 __all__ = [
     "FIRST_YEAR",
@@ -244,7 +244,7 @@ def cable_arc_table(cables: pd.DataFrame, hubs: pd.DataFrame, max_points: int = 
     points along its great circle (so a short cable costs two rows), cut into
     pieces where it crosses the antimeridian.  A map keeps the rows with
     ``first_year <= year <= last_year``, the same rule as
-    :func:`tokenpower.networks.cable_network`.
+    :func:`tokenpower.models.networks.cable_network`.
 
     Returns columns ``cable_id``, ``segment`` (an integer per drawn line), ``order``,
     ``latitude``, ``longitude`` (degrees, 2 decimals), ``owner``,

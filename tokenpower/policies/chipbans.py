@@ -1,7 +1,7 @@
 """Chip bans: preset paths 2026-2030, the breakeven of the price gap, sensitivity and Monte Carlo.
 
-Everything here sits on top of the scenario engine (:mod:`tokenpower.scenarios`)
-and the grid outcomes of :mod:`tokenpower.explore`; nothing re-implements it.
+Everything here sits on top of the scenario engine (:mod:`tokenpower.engine.scenarios`)
+and the grid outcomes of :mod:`tokenpower.policies.explore`; nothing re-implements it.
 
 **Years.** The engine holds demand at the calibration week (February 2026).
 A path to 2030 needs demand to grow, so :func:`year_parameters` expresses
@@ -25,8 +25,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from tokenpower import explore as ex
-from tokenpower import scenarios as sc
+from tokenpower.policies import explore as ex
+from tokenpower.engine import scenarios as sc
 
 __all__ = [
     "PATH_YEARS",
@@ -54,7 +54,7 @@ PATH_YEARS = (2026, 2027, 2028, 2029, 2030)
 
 
 def presets(all_scenarios: dict[str, dict], prefix: str = PRESET_PREFIX) -> dict[str, dict]:
-    """The chip-ban presets among validated scenarios (from :func:`tokenpower.scenarios.load_scenarios`)."""
+    """The chip-ban presets among validated scenarios (from :func:`tokenpower.engine.scenarios.load_scenarios`)."""
     out = {sid: p for sid, p in all_scenarios.items() if sid.startswith(prefix)}
     if not out:
         raise ValueError(f"no scenario id starts with {prefix!r}")
@@ -91,7 +91,7 @@ def path_point(market: sc.Market, params: dict, year: int, demand_growth: float,
                reference_active_b: float = 37.0) -> dict:
     """Outcomes of one scenario in one year (see :func:`year_parameters`).
 
-    Returns the outcomes of :func:`tokenpower.explore.solution_outcomes`
+    Returns the outcomes of :func:`tokenpower.policies.explore.solution_outcomes`
     (exported electricity scaled to the year's demand, GWh per year) plus
     ``capacity_chn_t_per_week`` (China's serving capacity, trillion tokens
     per week at the year's scale), ``unserved_share`` and
@@ -191,9 +191,9 @@ def gap_reasons(market: sc.Market, params: dict) -> dict:
 def market_with_assumptions(market: sc.Market, tables: dict[str, pd.DataFrame], values: dict[str, float]) -> sc.Market:
     """The market with some rows of assumptions.csv set to other values (e.g. a chip's price).
 
-    ``tables`` from :func:`tokenpower.scenarios.market_tables`; ``values``
+    ``tables`` from :func:`tokenpower.engine.scenarios.market_tables`; ``values``
     maps assumption ids to values.  Only the serving costs are rebuilt
-    (:func:`tokenpower.scenarios.serving_cost_components`).
+    (:func:`tokenpower.engine.scenarios.serving_cost_components`).
     """
     a = tables["assumptions"].copy()
     unknown = set(values) - set(a["id"])
@@ -208,7 +208,7 @@ def with_card_price(market: sc.Market, accelerator_id: str, price_usd: float, ce
     """The market with one accelerator's card price changed from ``central_price_usd`` to ``price_usd``.
 
     The capital cost per busy hour of the token cost model is proportional
-    to the card price (:func:`tokenpower.tokencost.capital_usd_per_busy_hour`),
+    to the card price (:func:`tokenpower.models.tokencost.capital_usd_per_busy_hour`),
     so only ``capital_usd_per_hour`` of that accelerator is rescaled, in every
     country; a faster equivalent of :func:`market_with_assumptions` for prices.
     """
@@ -228,7 +228,7 @@ def monte_carlo_path(market: sc.Market, params: dict, demand_growth: tuple[float
     """Quantiles of one outcome along a scenario's path, over random draws of the uncertain inputs.
 
     Each draw takes the engine's uncertain parameters
-    (:func:`tokenpower.scenarios.draw_parameters`, triangular on their
+    (:func:`tokenpower.engine.scenarios.draw_parameters`, triangular on their
     assumption ranges) and a demand growth, triangular on
     ``demand_growth`` = (low, central, high); the same draw is solved in every
     year, so a band is a set of whole paths.  Returns one row per year with
@@ -254,7 +254,7 @@ def monte_carlo_path(market: sc.Market, params: dict, demand_growth: tuple[float
 # -- the Bitcoin lesson ----------------------------------------------------------
 
 def bitcoin_relocation(recovery) -> dict:
-    """The speed at which banned mining capacity came back, from a :class:`tokenpower.mining.Recovery`.
+    """The speed at which banned mining capacity came back, from a :class:`tokenpower.models.mining.Recovery`.
 
     Returns ``drawdown`` (fraction of the peak lost), ``days`` (trough to
     recovery) and ``daily_growth`` (the average daily growth from trough to

@@ -39,7 +39,7 @@ __all__ = [
     "validate_all",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 """The data folder of this checkout (override with ``TOKENPOWER_DATA_DIR``)."""
 
 CONFIDENCE_LEVELS = ("high", "medium", "low")

@@ -25,11 +25,11 @@ import sys
 import time
 from pathlib import Path
 
-from tokenpower.bibliography import write_bibtex
+from tokenpower.data.bibliography import write_bibtex
 
-KEYED_PATHS = ("data", "tokenpower", "requirements.txt", "pyproject.toml")
+KEYED_PATHS = ("data", "tokenpower", "requirements.txt")
 BOOK_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml")
-BOOK_DIRS = ("book", "data", "tokenpower")
+BOOK_DIRS = ("book", "data", "tokenpower", "tokenpower_book")
 STAGE = Path("_build") / "stage"
 SITE = Path("_build") / "html"
 

@@ -23,7 +23,7 @@ import itertools
 import networkx as nx
 import pandas as pd
 
-from tokenpower.geo import KM_PER_NMI, great_circle_km
+from tokenpower.models.geo import KM_PER_NMI, great_circle_km
 
 __all__ = [
     "british_length_share",

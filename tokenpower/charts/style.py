@@ -23,7 +23,9 @@ import itertools
 import json
 import re
 import urllib.parse
+from functools import lru_cache
 from hashlib import sha1
+from pathlib import Path
 
 import altair as alt
 
@@ -33,6 +35,7 @@ __all__ = [
     "color_scale",
     "finish",
     "land_layer",
+    "land_topojson",
     "offline_renderer",
     "power_color",
     "static_svg",
@@ -187,13 +190,23 @@ def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str, source: str, 
     return chart.properties(title=alt.Title(title, subtitle=lines), description=alt_text)
 
 
+@lru_cache(maxsize=2)
+def land_topojson(resolution: str = "110m") -> dict:
+    """Natural Earth land (world-atlas, public domain) shipped in ``book/_static/geo``.
+
+    Returned as a dict, to embed inline in a chart spec so that maps draw with
+    no request at all (``alt.Data(values=..., format=alt.DataFormat(type="topojson",
+    feature="land"))``).
+    """
+    path = Path(__file__).resolve().parents[2] / "book" / "_static" / "geo" / f"land-{resolution}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def land_layer(fill: str = "#eeeeee", stroke: str = "#bbbbbb") -> alt.Chart:
     """Natural Earth land as an Altair layer, embedded inline (no request).
 
     Layer it under points or arcs and set the projection on the layered chart,
     e.g. ``(land_layer() + arcs).project("equalEarth")``.
     """
-    from tokenpower.geo import land_topojson
-
     data = alt.Data(values=land_topojson(), format=alt.DataFormat(type="topojson", feature="land"))
     return alt.Chart(data).mark_geoshape(fill=fill, stroke=stroke, strokeWidth=0.5)

@@ -10,9 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-
-class UsageError(Exception):
-    """A bad command-line value; the message says which and lists valid ones."""
+from tokenpower_book.errors import UsageError
 
 
 def _check_data(args) -> int:
@@ -37,13 +35,13 @@ def _check_data(args) -> int:
 
 
 def _build(args) -> int:
-    from tokenpower.build import build_book
+    from tokenpower_book.build import build_book
 
     return 0 if build_book(root=Path(args.root), clean=args.clean) else 1
 
 
 def _run(args) -> int:
-    from tokenpower.runner import run_chapter
+    from tokenpower_book.runner import run_chapter
 
     out = run_chapter(args.chapter, args.param or [], root=Path(args.root),
                       output_dir=Path(args.output) if args.output else None)
@@ -53,7 +51,7 @@ def _run(args) -> int:
 
 
 def _bench(args) -> int:
-    from tokenpower.bench import run_benchmarks
+    from tokenpower_book.bench import run_benchmarks
 
     run_benchmarks(root=Path(args.root), chapter=args.chapter, param=args.param)
     return 0

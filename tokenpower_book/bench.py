@@ -24,8 +24,8 @@ from pathlib import Path
 
 import jupytext
 
-from tokenpower.build import build_book, copy_book
-from tokenpower.runner import parameters_cell, resolve_chapter, run_chapter
+from tokenpower_book.build import build_book, copy_book
+from tokenpower_book.runner import parameters_cell, resolve_chapter, run_chapter
 
 def _strip_code(book: Path) -> None:
     """Make the floor twin: drop code cells (and glue roles) from every chapter."""
@@ -59,7 +59,7 @@ def _default_param(root: Path, chapter: str) -> list[str]:
 def _scenario_rows() -> list[tuple[str, str, str]]:
     """Engine timings, where the scenario engine is part of the package."""
     try:
-        from tokenpower import scenarios  # noqa: F401  (added with the scenario engine)
+        from tokenpower.engine import scenarios  # noqa: F401  (added with the scenario engine)
     except ImportError:
         return []
     bench = getattr(scenarios, "benchmark", None)

@@ -7,7 +7,7 @@
 * :func:`package_versions` and :func:`shipped_js_versions` give the versions
   of the Python packages installed and of the JavaScript libraries shipped in
   ``book/_static/vega``.
-* :func:`data_fingerprint` is :func:`tokenpower.build.fingerprint` over
+* :func:`data_fingerprint` is :func:`tokenpower_book.build.fingerprint` over
   ``data/`` only.
 
 It is also a small Sphinx extension (listed in ``_config.yml``): it tells the
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tokenpower.build import STAGE, fingerprint
+from tokenpower_book.build import STAGE, fingerprint
 
 CACHE_ENV = "TOKENPOWER_JUPYTER_CACHE"
 PAGE = "book/reproducibility"

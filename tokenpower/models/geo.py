@@ -20,7 +20,6 @@ __all__ = [
     "fibre_rtt_floor_ms",
     "great_circle_arc",
     "great_circle_km",
-    "land_topojson",
 ]
 
 EARTH_RADIUS_KM = 6371.0088
@@ -79,15 +78,3 @@ def fibre_rtt_floor_ms(distance_km, ms_per_1000km_one_way: float, route_factor: 
         raise ValueError("delay must be positive and the route factor at least 1")
     rtt = 2.0 * np.asarray(distance_km, dtype=float) * route_factor * ms_per_1000km_one_way / 1000.0
     return float(rtt) if rtt.ndim == 0 else rtt
-
-
-@lru_cache(maxsize=2)
-def land_topojson(resolution: str = "110m") -> dict:
-    """Natural Earth land (world-atlas, public domain) shipped in ``book/_static/geo``.
-
-    Returned as a dict, to embed inline in a chart spec so that maps draw with
-    no request at all (``alt.Data(values=..., format=alt.DataFormat(type="topojson",
-    feature="land"))``).
-    """
-    path = Path(__file__).resolve().parent.parent / "book" / "_static" / "geo" / f"land-{resolution}.json"
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -3,9 +3,9 @@
 Chapter 7 of the book compares the submarine telegraph, Bitcoin mining in
 China and the export of AI tokens on the same small set of quantities (design
 note, section 1) and on one time axis.  Nothing here is a new model: every
-figure comes from the chapters' modules (:mod:`tokenpower.telegraph`,
-:mod:`tokenpower.networks`, :mod:`tokenpower.mining`,
-:mod:`tokenpower.tokencost`, :mod:`tokenpower.scenarios`) applied to the data
+figure comes from the chapters' modules (:mod:`tokenpower.models.telegraph`,
+:mod:`tokenpower.models.networks`, :mod:`tokenpower.models.mining`,
+:mod:`tokenpower.models.tokencost`, :mod:`tokenpower.engine.scenarios`) applied to the data
 package.
 
 * :func:`era_starts` -- the start year of each technology (from the data or
@@ -31,11 +31,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tokenpower import mining
-from tokenpower import networks as nw
-from tokenpower import sovereignty as sv
-from tokenpower import telegraph as tg
-from tokenpower import tokencost as tc
+from tokenpower.models import mining
+from tokenpower.models import networks as nw
+from tokenpower.policies import sovereignty as sv
+from tokenpower.models import telegraph as tg
+from tokenpower.models import tokencost as tc
 
 __all__ = [
     "ERAS",
@@ -159,7 +159,7 @@ def british_mileage_shares(ownership: pd.DataFrame) -> pd.DataFrame:
 def network_british_mileage_share(hubs: pd.DataFrame, cables: pd.DataFrame, years) -> pd.DataFrame:
     """British-owned share of the *known* submarine cable length in the book's network, by year.
 
-    For each year, the cables of :func:`tokenpower.networks.cable_network`
+    For each year, the cables of :func:`tokenpower.models.networks.cable_network`
     whose kind is ``cable`` and whose length is known; a cable counts as
     British when its ``british_imperial`` flag is true.  The book's network
     is a sample of the main routes, not the world's mileage.  Returns
@@ -202,7 +202,7 @@ def chinese_token_shares(or_shares: pd.DataFrame, or_volumes: pd.DataFrame, labs
     Three kinds of rows, which count different things and are kept apart by
     ``scope``: shares stated by a source (``openrouter_shares``: the top-10
     week, Chinese open-weight models' share of all tokens); China / (China +
-    USA) of the weekly volumes (:func:`tokenpower.tokencost.china_us_weekly`);
+    USA) of the weekly volumes (:func:`tokenpower.models.tokencost.china_us_weekly`);
     and the sum of the Chinese labs' token shares where a source lists labs
     (``labs`` gives each lab's country; a lower bound, as unlisted labs are
     missing).  Returns ``date``, ``share_pct``, ``scope``, ``source``,
@@ -263,7 +263,7 @@ def telegraph_economics(t: dict[str, pd.DataFrame]) -> dict:
     Returns tariff (GBP per word in 1866 and its range in today's pounds),
     speeds (words per minute, 1858 and 1866), the British shares (mileage
     and the book's network), and the 1914 cut (hubs Germany reaches before
-    and after, from :func:`tokenpower.sovereignty.telegraph_cut_reach`;
+    and after, from :func:`tokenpower.policies.sovereignty.telegraph_cut_reach`;
     ``de_reach_lost_pct``).
     """
     ms, cables, hubs = t["telegraph_milestones"], t["telegraph_cables"], t["telegraph_hubs"]
@@ -299,10 +299,10 @@ def bitcoin_economics(b: dict[str, pd.DataFrame], tariff_usd_per_kwh: float, lif
     ``b`` holds ``btc_miners``, ``btc_hashprice``, ``btc_machine_prices``,
     ``btc_network_hashrate`` and ``btc_hashrate_share_country``.  Revenue per
     kWh and electricity share are over every machine released at each
-    hashprice date (:func:`tokenpower.mining.bitcoin_value_per_kwh`) at
+    hashprice date (:func:`tokenpower.models.mining.bitcoin_value_per_kwh`) at
     ``tariff_usd_per_kwh`` and ``life_years``.  The ban: the 7-day average
     hashrate's drawdown and days from trough to regaining the May 2021 peak
-    (:func:`tokenpower.mining.recovery_time`), China's share before, just
+    (:func:`tokenpower.models.mining.recovery_time`), China's share before, just
     after and six months after.
     """
     value = mining.bitcoin_value_per_kwh(b["btc_miners"], b["btc_hashprice"], b["btc_machine_prices"],
@@ -337,7 +337,7 @@ def token_value_per_kwh(first: pd.DataFrame, accel: pd.DataFrame, anchor: dict, 
                         accelerator_id: str, country_sites: pd.DataFrame, output_fraction: float, **common) -> pd.DataFrame:
     """Revenue per kWh of each open-weight model at its own list price (USD/kWh).
 
-    ``first`` is :func:`tokenpower.tokencost.first_party_prices`; models
+    ``first`` is :func:`tokenpower.models.tokencost.first_party_prices`; models
     without active parameters are left out.  For each model and each row of
     ``country_sites`` (``country``, ``pue``, ``electricity_usd_per_kwh``)
     the cost model gives kWh and cost per blended million tokens on
@@ -371,7 +371,7 @@ def token_economics(k: dict[str, pd.DataFrame], accelerator_id: str = "h800", mo
     price) is put on the chips restricted for China to show what a chip ban
     does to a token's cost.  ``scenario_shares`` (optional) maps a label to
     the Chinese-made models' share of tokens (0-1) in a scenario of the
-    engine, e.g. from :func:`tokenpower.sovereignty.preset_summary`.
+    engine, e.g. from :func:`tokenpower.policies.sovereignty.preset_summary`.
     """
     a = k["assumptions"]
     accel = tc.accelerator_inputs(k["accelerators"], k["accelerator_specs"], a)

@@ -8,7 +8,7 @@ country** (where the GPUs and the electricity are).  Model origin and serving
 location are different things: a Chinese open-weight model served by a US
 host spends American electricity.
 
-This module builds the tables the engine (:mod:`tokenpower.scenarios`) needs
+This module builds the tables the engine (:mod:`tokenpower.engine.scenarios`) needs
 from the data package -- the calibration week's per-model volumes, the
 offerings (model x host x serving country) with their list prices, the
 regions with their stand-in places and latency floors -- and turns a table
@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tokenpower.geo import fibre_rtt_floor_ms, great_circle_arc, great_circle_km
+from tokenpower.models.geo import fibre_rtt_floor_ms, great_circle_arc, great_circle_km
 
 __all__ = [
     "GATEWAY",

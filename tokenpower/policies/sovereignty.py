@@ -1,6 +1,6 @@
 """Data sovereignty: rules that cut edges of the request-flow network, and what they cost.
 
-Everything here sits on top of the scenario engine (:mod:`tokenpower.scenarios`):
+Everything here sits on top of the scenario engine (:mod:`tokenpower.engine.scenarios`):
 a sovereignty rule is a scenario parameter (``forbid_model_origin``,
 ``forbid_serving_country``, ``require_domestic_serving``) that removes
 (segment, offering) pairs from the logit's choice set.  The presets are rows
@@ -32,8 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tokenpower import flows as fl
-from tokenpower import scenarios as sc
+from tokenpower.models import flows as fl
+from tokenpower.engine import scenarios as sc
 
 __all__ = [
     "PRESET_PREFIX",
@@ -82,7 +82,7 @@ def preset_values(scenarios: pd.DataFrame, prefix: str = PRESET_PREFIX) -> dict[
     ``scenarios`` is the long table ``data/scenarios.csv``; returns
     ``{scenario_id: {parameter: raw value}}`` in file order, description
     included, ready to be merged with a reader's overrides and passed to
-    :func:`tokenpower.scenarios.validate_scenario`.
+    :func:`tokenpower.engine.scenarios.validate_scenario`.
     """
     rows = scenarios[scenarios["scenario_id"].str.startswith(prefix)]
     if rows.empty:
@@ -95,7 +95,7 @@ def solve_values(market: sc.Market, scenario: str, values: dict, overrides: dict
 
     ``overrides`` are the reader's settings (e.g. the share of Chinese-model
     tokens served in China); a preset's own rules are kept.  Returns the
-    engine's :class:`~tokenpower.scenarios.Solution`.
+    engine's :class:`~tokenpower.engine.scenarios.Solution`.
     """
     params = sc.validate_scenario(market, scenario, {**(overrides or {}), **values})
     return sc.solve(market, params, scenario)
@@ -142,7 +142,7 @@ def segment_outcomes(solution: sc.Solution) -> pd.DataFrame:
 
 
 def summary(solution: sc.Solution) -> dict:
-    """Headline outcomes of one solved scenario, read from the engine's :func:`~tokenpower.scenarios.outcomes`.
+    """Headline outcomes of one solved scenario, read from the engine's :func:`~tokenpower.engine.scenarios.outcomes`.
 
     Returns ``chinese_model_share`` and ``cn_served_share`` (fractions of all
     tokens), ``exported_gwh_chn`` and ``exported_gwh_usa`` (GWh per year spent
@@ -184,7 +184,7 @@ def welfare_band(market: sc.Market, params: dict, draws: int = 1000, seed: int =
                  quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
     """Quantiles of a scenario's outcomes over the engine's Monte Carlo draws of the uncertain parameters.
 
-    Runs :func:`tokenpower.scenarios.monte_carlo` (``draws`` draws, ``seed``)
+    Runs :func:`tokenpower.engine.scenarios.monte_carlo` (``draws`` draws, ``seed``)
     and returns one row per quantile with ``quantile``, ``cost_usd_per_year``
     (welfare cost to all segments, annualised; the engine's Monte Carlo gives
     no per-segment welfare), ``chinese_model_share`` (fraction) and
@@ -241,15 +241,15 @@ def telegraph_cut_reach(hubs: pd.DataFrame, cables: pd.DataFrame, owner: str = "
                         sources: tuple[str, ...] = ("emden", "berlin")) -> dict:
     """What the 1914 cut left Germany: hubs reachable from ``sources`` before and after.
 
-    Builds the ``year`` cable network (:func:`tokenpower.networks.cable_network`),
+    Builds the ``year`` cable network (:func:`tokenpower.models.networks.cable_network`),
     removes the cables owned by ``owner`` that closed in ``year``
-    (:func:`tokenpower.telegraph.cable_ids`) and counts reachable hubs
-    (:func:`tokenpower.networks.reachable_by_continent`).  Returns ``hubs``
+    (:func:`tokenpower.models.telegraph.cable_ids`) and counts reachable hubs
+    (:func:`tokenpower.models.networks.reachable_by_continent`).  Returns ``hubs``
     (hubs of the network), ``before``, ``after`` (hubs reachable) and
     ``kept_share`` (after / before, a fraction).
     """
-    from tokenpower.networks import cable_network, reachable_by_continent, without_cables
-    from tokenpower.telegraph import cable_ids
+    from tokenpower.models.networks import cable_network, reachable_by_continent, without_cables
+    from tokenpower.models.telegraph import cable_ids
 
     network = cable_network(hubs, cables, year)
     cut = without_cables(network, cable_ids(cables, owner=owner, closed=year))

@@ -48,7 +48,7 @@ def bibtex(data_dir: Path) -> str:
             fields.append(("note", _escape(row.note)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@{kind}{{{row.id},\n{body}\n}}\n")
-    header = "% Written from data/sources.csv by tokenpower.bibliography; edit that file, not this one.\n\n"
+    header = "% Written from data/sources.csv by tokenpower.data.bibliography; edit that file, not this one.\n\n"
     return header + "\n".join(entries)
 
 

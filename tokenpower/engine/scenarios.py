@@ -9,7 +9,7 @@ default is empty takes the central value of its row of ``assumptions.csv``).
 
 The engine (:func:`solve`) works in four steps:
 
-1. **Demand.** The calibration week's tokens (:func:`tokenpower.flows.calibration_volumes`)
+1. **Demand.** The calibration week's tokens (:func:`tokenpower.models.flows.calibration_volumes`)
    are split into segments, origin region x user type, by the share of users
    in each region and of each user type.
 2. **Choice.** Each segment spreads its tokens over the offerings it is
@@ -29,7 +29,7 @@ The engine (:func:`solve`) works in four steps:
    chokepoint (:func:`outcomes`).
 
 Chip bans act through the serving cost per token, computed once in
-:func:`serving_cost_components` from :mod:`tokenpower.tokencost` (the book's
+:func:`serving_cost_components` from :mod:`tokenpower.models.tokencost` (the book's
 one cost model): each country serves each model on the cheapest accelerator
 it can get; a smuggled accelerator carries a premium on its price.  A change
 in cost moves the price (``cost_passthrough``) and the capacity added by fleet
@@ -50,8 +50,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tokenpower import flows as fl
-from tokenpower import tokencost as tc
+from tokenpower.models import flows as fl
+from tokenpower.models import tokencost as tc
 
 __all__ = [
     "Market",
@@ -109,8 +109,8 @@ def market_tables() -> dict[str, pd.DataFrame]:
 class Market:
     """The calibration week's market, built once from the data (:func:`build_market`).
 
-    ``volumes``: per-model tokens (:func:`tokenpower.flows.calibration_volumes`);
-    ``offerings``: one row per offering (:func:`tokenpower.flows.offering_table`);
+    ``volumes``: per-model tokens (:func:`tokenpower.models.flows.calibration_volumes`);
+    ``offerings``: one row per offering (:func:`tokenpower.models.flows.offering_table`);
     ``regions``: stand-in places; ``rtt_ms``: round-trip floor, origin x serving
     country; ``user_share_usa``/``user_share_chn``: shares of users (0-1);
     ``costs``: serving-cost components by country and accelerator
@@ -136,7 +136,7 @@ class Market:
 def serving_cost_components(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Cost terms per busy GPU-hour of each accelerator in each serving country.
 
-    The one adapter to :mod:`tokenpower.tokencost`: runs its ``site_costs``
+    The one adapter to :mod:`tokenpower.models.tokencost`: runs its ``site_costs``
     at the central specs for a model of **1B active parameters** in China and
     the United States (PUE and electricity price from assumptions.csv).
     Throughput scales as 1 / active parameters, so cost and kWh per token

@@ -3,7 +3,7 @@
 A Sphinx extension (listed in ``_config.yml`` under ``sphinx.extra_extensions``):
 
 * on ``build-finished`` it converts each executable chapter (``book/*.md``
-  with a kernelspec, see :func:`tokenpower.runner.chapters`) with jupytext and
+  with a kernelspec, see :func:`tokenpower_book.runner.chapters`) with jupytext and
   writes ``<outdir>/notebooks/<stem>.ipynb``;
 * on ``html-page-context`` it adds a "Download this chapter as a notebook"
   link under the title of each chapter page.
@@ -74,7 +74,7 @@ def chapter_notebook(path: Path, repository_url: str, branch: str = "main") -> n
 
 
 def _chapters(app) -> dict[str, Path]:
-    from tokenpower.runner import chapters
+    from tokenpower_book.runner import chapters
 
     found = chapters(Path(app.srcdir))
     return {f"book/{stem}": path for stem, path in found.items() if f"book/{stem}" in app.env.found_docs}

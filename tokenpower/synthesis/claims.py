@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tokenpower import mining
-from tokenpower import parallels as pl
-from tokenpower import telegraph as tg
-from tokenpower import tokencost as tc
+from tokenpower.models import mining
+from tokenpower.synthesis import parallels as pl
+from tokenpower.models import telegraph as tg
+from tokenpower.models import tokencost as tc
 
 __all__ = [
     "CHECKS",
@@ -44,7 +44,7 @@ __all__ = [
 VERDICTS = ("supported", "partly supported", "not supported", "not checkable")
 """The four verdicts of the ledger."""
 
-BOOK_DIR = Path(__file__).resolve().parent.parent / "book"
+BOOK_DIR = Path(__file__).resolve().parents[2] / "book"
 TOC = BOOK_DIR.parent / "_toc.yml"
 
 
@@ -210,8 +210,8 @@ def _share_top10(t) -> BookFigure:
     weekly = tc.china_us_weekly(t["openrouter_volumes"])
     weekly = weekly[weekly["scope"] == "chinese-vs-us-models"]
     feb = 100 * weekly.loc[weekly["period_start"].dt.strftime("%Y-%m") == "2026-02", "china_share"]
-    from tokenpower import scenarios as sc
-    from tokenpower import sovereignty as sv
+    from tokenpower.engine import scenarios as sc
+    from tokenpower.policies import sovereignty as sv
 
     engine = 100 * float(sv.preset_summary(sc.build_market(t), {}).iloc[0]["chinese_model_share"])
     return BookFigure(top10, min(top10, float(feb.min())), max(top10, float(feb.max())), "%", chapter="03-tokens",

@@ -1,0 +1,5 @@
+"""Errors of the command line."""
+
+
+class UsageError(Exception):
+    """A bad command-line value; the message says which and lists valid ones (exit status 2)."""
