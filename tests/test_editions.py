@@ -184,4 +184,16 @@ def test_the_pdf_starts_each_chapter_on_a_page_and_has_every_title_and_caption(
 def test_the_teacher_pdf_has_solutions_and_no_code_by_default(book_pdf):
     text = " ".join(_pdf_pages(book_pdf))
     assert "Solution to Exercise" in text
-    assert "from tokenpower" not in text
+    # every chapter's first code cell sets the chart style; prose never names it
+    assert "use_book_style" not in text
+
+
+def test_with_code_the_page_gets_the_styles_that_print_code_cells(tmp_path):
+    from tokenpower_book.pdf import ROOT_PAGE, prepare_page
+
+    (tmp_path / ROOT_PAGE).parent.mkdir(parents=True)
+    (tmp_path / ROOT_PAGE).write_text("<html><head></head><body>x</body></html>")
+    plain = prepare_page(tmp_path, with_code=False).read_text()
+    coded = prepare_page(tmp_path, with_code=True).read_text()
+    assert "_static/pdf.css" in plain and ".cell_input" not in plain
+    assert ".cell_input" in coded and "display: block" in coded
