@@ -11,6 +11,9 @@ from pathlib import Path
 
 from tokenpower.data import DataPackage
 
+__all__ = ["ENTRY_TYPES", "PUBLISHER_FIELD", "bibtex", "write_bibtex"]
+
+
 ENTRY_TYPES = {
     "book": "book",
     "article": "article",
