@@ -16,6 +16,8 @@ book: $(STAMP)
 	$(PY) -m tokenpower build
 
 test: $(STAMP) chromium
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
 check-data: $(STAMP)

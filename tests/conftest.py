@@ -70,15 +70,26 @@ def built_site(tmp_path_factory) -> Path:
 
 def site_pages(site: Path) -> list[str]:
     """Every HTML page of a built site, relative to it, except Sphinx's own (``_*``, ``.*``)."""
-    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
-                  if not p.relative_to(site).parts[0].startswith(("_", ".")))
+    return sorted(
+        str(p.relative_to(site))
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).parts[0].startswith(("_", "."))
+    )
 
 
 # -- the browser: Debian's chromium driven by playwright, nothing but 127.0.0.1 allowed --
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -100,8 +111,9 @@ def site_url(built_site):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert os.path.exists(CHROMIUM), \
+    assert os.path.exists(CHROMIUM), (
         "Debian's chromium is not installed: run `make test`, which installs it"
+    )
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
@@ -133,7 +145,8 @@ class PageVisit:
         if count:
             self.page.wait_for_function(
                 "() => [...document.querySelectorAll('.tp-chart')].every(c => c.querySelector('svg, canvas'))",
-                timeout=20000)
+                timeout=20000,
+            )
         return count
 
     def close(self):

@@ -13,10 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PageVisit, site_pages
 
 from tokenpower_book.sphinx_a11y import fix_body
-
-from conftest import PageVisit, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -29,7 +28,8 @@ AXE_RUN = """async () => {
     const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
                                            resultTypes: ['violations']});
     return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-        targets: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}));
+        targets: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: '
+            + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}));
 }"""
 
 
@@ -48,14 +48,21 @@ def describe(page: str, violations: list[dict]) -> str:
 
 
 def test_blocking_violations_keeps_only_serious_and_critical():
-    found = [{"id": "a", "impact": "minor"}, {"id": "b", "impact": "serious"},
-             {"id": "c", "impact": "critical"}, {"id": "d", "impact": "moderate"}, {"id": "e", "impact": None}]
+    found = [
+        {"id": "a", "impact": "minor"},
+        {"id": "b", "impact": "serious"},
+        {"id": "c", "impact": "critical"},
+        {"id": "d", "impact": "moderate"},
+        {"id": "e", "impact": None},
+    ]
     assert [v["id"] for v in blocking_violations(found)] == ["b", "c"]
 
 
 def test_bibliography_entries_become_list_items():
-    body = ('<div role="list" class="citation-list"><div class="citation" id="a" role="doc-biblioentry">'
-            '<span class="label">[a]</span><p>A.</p></div></div>')
+    body = (
+        '<div role="list" class="citation-list"><div class="citation" id="a" role="doc-biblioentry">'
+        '<span class="label">[a]</span><p>A.</p></div></div>'
+    )
     fixed = fix_body(body)
     assert fixed.count('role="listitem"') == 1 and "doc-biblioentry" not in fixed
     assert fixed.replace('role="listitem"', 'role="doc-biblioentry"') == body
@@ -86,13 +93,16 @@ def test_every_page_has_no_serious_or_critical_wcag_violation(built_site, site_u
         visit = PageVisit(browser, f"{site_url}/{page}")
         if visit.wait_for_charts():  # drawn, and handed to assistive technology as one image each
             visit.page.wait_for_function(
-                "() => [...document.querySelectorAll('.tp-chart svg')].every(s => s.hasAttribute('aria-hidden'))")
+                "() => [...document.querySelectorAll('.tp-chart svg')].every(s => s.hasAttribute('aria-hidden'))"
+            )
         visit.page.add_script_tag(path=str(AXE))
         found = blocking_violations(visit.page.evaluate(AXE_RUN))
         if found:
             problems.append(describe(page, found))
         visit.close()
-    assert not problems, "axe-core found serious or critical WCAG 2 A/AA violations:\n" + "\n".join(problems)
+    assert not problems, "axe-core found serious or critical WCAG 2 A/AA violations:\n" + "\n".join(
+        problems
+    )
 
 
 def test_every_page_fits_a_narrow_phone_screen(built_site, site_url, browser, tmp_path_factory):
@@ -104,13 +114,19 @@ def test_every_page_fits_a_narrow_phone_screen(built_site, site_url, browser, tm
         visit.wait_for_charts()
         width = visit.page.evaluate("() => document.documentElement.scrollWidth")
         if width > NARROW + TOLERANCE_PX:
-            culprits = visit.page.evaluate("""(limit) => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > limit && !e.closest('.tp-chart, .highlight, table, .MathJax, mjx-container'))
+            culprits = visit.page.evaluate(
+                """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit
+                    && !e.closest('.tp-chart, .highlight, table, .MathJax, mjx-container'))
                 .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
-                    ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + ' right=' + Math.round(e.getBoundingClientRect().right))""",
-                NARROW + TOLERANCE_PX)
+                    ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+                    + ' right=' + Math.round(e.getBoundingClientRect().right))""",
+                NARROW + TOLERANCE_PX,
+            )
             too_wide.append(f"{page}: scrollWidth {width} px; widest elements: {culprits}")
         visit.page.screenshot(path=str(shots / (page.replace("/", "_") + ".png")), full_page=True)
         visit.close()
     assert len(list(shots.glob("*.png"))) == len(pages)
-    assert not too_wide, f"pages wider than {NARROW} px (screenshots in {shots}):\n" + "\n".join(too_wide)
+    assert not too_wide, f"pages wider than {NARROW} px (screenshots in {shots}):\n" + "\n".join(
+        too_wide
+    )

@@ -71,7 +71,9 @@ def test_no_import_cycles():
     assert cycles == [], f"import cycles: {cycles}"
 
 
-@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("tokenpower.") or n == "tokenpower"))
+@pytest.mark.parametrize(
+    "name", sorted(n for n in MODULES if n.startswith("tokenpower.") or n == "tokenpower")
+)
 def test_the_package_never_imports_the_book_machinery(name):
     if name == "tokenpower.__main__":
         pytest.skip("the command-line entry point")

@@ -8,7 +8,6 @@ installs it); a missing browser is a failure, not a skip.
 from __future__ import annotations
 
 import pytest
-
 from conftest import PageVisit, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
@@ -18,7 +17,9 @@ def _pages(built_site):
     return site_pages(built_site)
 
 
-def test_every_page_is_self_contained_error_free_and_draws_its_charts(built_site, site_url, browser):
+def test_every_page_is_self_contained_error_free_and_draws_its_charts(
+    built_site, site_url, browser
+):
     pages = _pages(built_site)
     assert "book/intro.html" in pages
     charts_seen = 0
@@ -26,7 +27,8 @@ def test_every_page_is_self_contained_error_free_and_draws_its_charts(built_site
         visit = PageVisit(browser, f"{site_url}/{page}")
         charts_seen += visit.wait_for_charts()
         empty = visit.page.evaluate(
-            "() => [...document.querySelectorAll('.tp-chart')].filter(c => !c.querySelector('svg, canvas')).length")
+            "() => [...document.querySelectorAll('.tp-chart')].filter(c => !c.querySelector('svg, canvas')).length"
+        )
         assert visit.blocked == [], f"{page} requested outside the site: {visit.blocked}"
         assert visit.errors == [], f"{page} logged console errors: {visit.errors}"
         assert empty == 0, f"{page} has {empty} chart containers with nothing drawn"
@@ -53,6 +55,8 @@ def test_the_intro_brush_zooms_the_detail_chart(built_site, site_url, browser):
     visit.page.mouse.move(box["x"] + 0.6 * box["width"], y, steps=8)
     visit.page.mouse.up()
     visit.page.wait_for_timeout(300)
-    assert chart.locator("svg").inner_html() != before, "dragging on the overview did not redraw the chart"
+    assert chart.locator("svg").inner_html() != before, (
+        "dragging on the overview did not redraw the chart"
+    )
     assert visit.errors == []
     visit.close()

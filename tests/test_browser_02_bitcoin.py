@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import PageVisit
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
@@ -23,7 +22,9 @@ def test_the_life_slider_redraws_the_electricity_share_chart(built_site, site_ur
     start = float(slider.input_value())
     path_before = chart.locator("svg g.mark-line path").first.get_attribute("d")
     target = 2 if start != 2 else 5
-    slider.evaluate(f"(el) => {{ el.value = '{target}'; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}")
+    slider.evaluate(
+        f"(el) => {{ el.value = '{target}'; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
+    )
     visit.page.wait_for_timeout(300)
     path_after = chart.locator("svg g.mark-line path").first.get_attribute("d")
     assert path_after != path_before, "moving the slider did not redraw the curves"

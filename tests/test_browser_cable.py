@@ -8,11 +8,10 @@ from the page.  Debian's chromium is required; a missing browser fails.
 from __future__ import annotations
 
 import pytest
+from conftest import PageVisit
 
 from tokenpower.data import load
 from tokenpower.models.telegraph import cable_arc_table
-
-from conftest import PageVisit
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -22,7 +21,10 @@ ARC_PATHS = "el => el.querySelectorAll('g.mark-line path').length"
 def _expected_lines(year: int) -> int:
     """Lines the map should draw in ``year``: cables open by then and not yet dead, antimeridian pieces apart."""
     cables, hubs = load("telegraph_cables"), load("telegraph_hubs")
-    alive = cables[(cables["year_used"] <= year) & (cables["year_closed"].isna() | (cables["year_closed"] >= year))]
+    alive = cables[
+        (cables["year_used"] <= year)
+        & (cables["year_closed"].isna() | (cables["year_closed"] >= year))
+    ]
     arcs = cable_arc_table(alive.reset_index(drop=True), hubs)
     return arcs["segment"].nunique()
 
@@ -30,10 +32,14 @@ def _expected_lines(year: int) -> int:
 def _move_slider(page, chart, year: int, expected: int):
     chart.locator("input[type=range]").evaluate(
         "(input, year) => { input.value = String(year); input.dispatchEvent(new Event('input', {bubbles: true})); }",
-        year)
+        year,
+    )
     try:
-        page.wait_for_function("([el, n]) => el.querySelectorAll('g.mark-line path').length === n",
-                               arg=[chart.element_handle(), expected], timeout=5000)
+        page.wait_for_function(
+            "([el, n]) => el.querySelectorAll('g.mark-line path').length === n",
+            arg=[chart.element_handle(), expected],
+            timeout=5000,
+        )
     except Exception:
         pass  # the assertions below say what was drawn instead
     return chart.evaluate(ARC_PATHS), chart.locator("svg").first.inner_html()

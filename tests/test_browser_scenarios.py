@@ -8,7 +8,6 @@ the chart with two range inputs must change its SVG, with no kernel.
 from __future__ import annotations
 
 import pytest
-
 from conftest import PageVisit
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
@@ -32,7 +31,9 @@ def _svg(chart) -> str:
 
 
 def _set(visit, slider, value):
-    slider.evaluate(f"el => {{ el.value = {value}; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}")
+    slider.evaluate(
+        f"el => {{ el.value = {value}; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
+    )
     visit.page.wait_for_timeout(300)
 
 
@@ -42,8 +43,12 @@ def _check_page(browser, url):
     chart = _explorable(visit)
     chart.scroll_into_view_if_needed()
     sliders = chart.locator("input[type=range]")
-    names = chart.evaluate("el => [...el.querySelectorAll('input[type=range]')].map(i => i.closest('label, div').textContent)")
-    assert any("severity" in n.lower() for n in names) and any("strictness" in n.lower() for n in names), names
+    names = chart.evaluate(
+        "el => [...el.querySelectorAll('input[type=range]')].map(i => i.closest('label, div').textContent)"
+    )
+    assert any("severity" in n.lower() for n in names) and any(
+        "strictness" in n.lower() for n in names
+    ), names
     for i in range(2):
         slider = sliders.nth(i)
         assert slider.get_attribute("min") == "0" and slider.get_attribute("max") == "1"
@@ -58,7 +63,9 @@ def _check_page(browser, url):
     visit.close()
 
 
-def test_each_slider_redraws_the_explorable_grid_on_the_scenario_chapters(built_site, site_url, browser):
+def test_each_slider_redraws_the_explorable_grid_on_the_scenario_chapters(
+    built_site, site_url, browser
+):
     assert (built_site / CHAPTER_5).exists(), "chapter 5 is not in the built site"
     pages = [CHAPTER_5] + ([CHAPTER_6] if (built_site / CHAPTER_6).exists() else [])
     for page in pages:

@@ -6,17 +6,19 @@ import hashlib
 import re
 
 import pytest
+from conftest import ROOT, copy_book
 
 from tokenpower_book.build import build_book
-
-from conftest import ROOT, copy_book
 
 pytestmark = pytest.mark.book
 
 
 def _pages(toc_text: str) -> list[str]:
-    return [line.split(":", 1)[1].strip() for line in toc_text.splitlines()
-            if line.strip().startswith(("root:", "- file:", "file:"))]
+    return [
+        line.split(":", 1)[1].strip()
+        for line in toc_text.splitlines()
+        if line.strip().startswith(("root:", "- file:", "file:"))
+    ]
 
 
 def test_the_whole_book_builds_with_warnings_as_errors(built_site):
@@ -27,8 +29,14 @@ def test_the_whole_book_builds_with_warnings_as_errors(built_site):
 
 def test_vega_ships_with_the_book_with_its_licences(built_site):
     static = built_site / "_static" / "vega"
-    for name in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "LICENSE-vega.txt",
-                 "LICENSE-vega-lite.txt", "LICENSE-vega-embed.txt"):
+    for name in (
+        "vega.min.js",
+        "vega-lite.min.js",
+        "vega-embed.min.js",
+        "LICENSE-vega.txt",
+        "LICENSE-vega-lite.txt",
+        "LICENSE-vega-embed.txt",
+    ):
         assert (static / name).exists(), name
     assert "_static/vega/vega-embed.min.js" in (built_site / "book" / "intro.html").read_text()
 
@@ -46,7 +54,9 @@ def _digest(folder):
     return h.hexdigest()
 
 
-def test_a_changed_csv_value_reaches_the_built_page_and_a_failing_cell_keeps_the_last_site(tmp_path):
+def test_a_changed_csv_value_reaches_the_built_page_and_a_failing_cell_keeps_the_last_site(
+    tmp_path,
+):
     book = copy_book(tmp_path / "book", toc_root_only=True)
     assert build_book(book, quiet=True)
     page = book / "_build" / "html" / "book" / "intro.html"
@@ -59,6 +69,10 @@ def test_a_changed_csv_value_reaches_the_built_page_and_a_failing_cell_keeps_the
 
     before = _digest(book / "_build" / "html")
     chapter = book / "book" / "intro.md"
-    chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('broken cell')\n```\n")
+    chapter.write_text(
+        chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('broken cell')\n```\n"
+    )
     assert not build_book(book, quiet=True)
-    assert _digest(book / "_build" / "html") == before, "a failed build must leave the last good site untouched"
+    assert _digest(book / "_build" / "html") == before, (
+        "a failed build must leave the last good site untouched"
+    )

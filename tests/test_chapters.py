@@ -8,11 +8,10 @@ import sys
 
 import jupytext
 import pytest
+from conftest import ROOT
 from nbclient import NotebookClient
 
 from tokenpower_book.runner import chapters, parameters_cell
-
-from conftest import ROOT
 
 CHAPTERS = chapters(ROOT)
 
@@ -28,14 +27,22 @@ def test_the_book_has_chapters_listed_in_the_toc():
 def test_chapter_executes_from_a_clean_kernel(stem):
     nb = jupytext.read(CHAPTERS[stem])
     parameters_cell(nb)  # every chapter has one
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(CHAPTERS[stem].parent)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(CHAPTERS[stem].parent)}},
+    ).execute()
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert errors == []
 
 
 def _run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "tokenpower", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "tokenpower", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def _glued(notebook_path):
@@ -58,17 +65,28 @@ def test_rerunning_with_another_parameter_changes_the_output(tmp_path):
     assert changed.returncode == 0, changed.stderr
     a, b = _glued(tmp_path / "a" / "intro.ipynb"), _glued(tmp_path / "b" / "intro.ipynb")
     assert a["intro_year"] == "1870" and b["intro_year"] == "1902"
-    assert int(b["intro_cables"]) > int(a["intro_cables"]), "the 1902 network has more cables than the 1870 one"
+    assert int(b["intro_cables"]) > int(a["intro_cables"]), (
+        "the 1902 network has more cables than the 1870 one"
+    )
     page = (tmp_path / "b" / "intro.html").read_text()
     assert "network_year = 1902" in page and "vegaEmbed" in page
     assert (tmp_path / "b" / "_static" / "vega" / "vega-embed.min.js").exists()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["run", "nochapter"], ["unknown chapter 'nochapter'", "intro"]),
-    (["run", "intro", "-p", "netwrk_year=1902"], ["unknown parameter 'netwrk_year'", "network_year (int, default 1870)"]),
-    (["run", "intro", "-p", "network_year=soon"], ["parameter 'network_year' expects a value of type int", "'soon'"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["run", "nochapter"], ["unknown chapter 'nochapter'", "intro"]),
+        (
+            ["run", "intro", "-p", "netwrk_year=1902"],
+            ["unknown parameter 'netwrk_year'", "network_year (int, default 1870)"],
+        ),
+        (
+            ["run", "intro", "-p", "network_year=soon"],
+            ["parameter 'network_year' expects a value of type int", "'soon'"],
+        ),
+    ],
+)
 def test_a_bad_run_is_refused_with_a_clear_error(args, words, tmp_path):
     result = _run(*args, "-o", str(tmp_path))
     assert result.returncode == 2

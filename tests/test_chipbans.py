@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenpower.policies import chipbans as cb
+from tokenpower.data import load
+from tokenpower.engine import scenarios as sc
 from tokenpower.models import flows as fl
 from tokenpower.models import mining
-from tokenpower.engine import scenarios as sc
-from tokenpower.data import load
+from tokenpower.policies import chipbans as cb
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,15 @@ def presets(market, tables):
     return cb.presets(sc.load_scenarios(market, tables["scenarios"]))
 
 
-EXPECTED = {"chipban-none", "chipban-oct2022", "chipban-oct2023", "chipban-apr2025", "chipban-jan2026",
-            "chipban-total", "chipban-leaky"}
+EXPECTED = {
+    "chipban-none",
+    "chipban-oct2022",
+    "chipban-oct2023",
+    "chipban-apr2025",
+    "chipban-jan2026",
+    "chipban-total",
+    "chipban-leaky",
+}
 
 
 def test_every_preset_is_in_the_file_with_a_description_and_sourced_rows(tables):
@@ -52,14 +59,19 @@ def test_presets_use_only_chips_the_status_table_allows(presets):
     status = status[status["destination"] == "CHN"].sort_values("date_from")
     # the Oct-2023 preset: nothing legal that the status table marks as licence-required on or after 2023-11-17
     # and before the H20 licence requirement, except the domestic parts
-    at = status[status["date_from"] <= pd.Timestamp("2024-06-30")].groupby("accelerator_id")["status"].last()
+    at = (
+        status[status["date_from"] <= pd.Timestamp("2024-06-30")]
+        .groupby("accelerator_id")["status"]
+        .last()
+    )
     legal = set(presets["chipban-oct2023"]["accelerators_chn"])
     assert all(at.get(a, "allowed") in ("allowed", "domestic") for a in legal)
     assert at["h800"] == "licence-required" and "h800" not in legal
     assert "h20" not in presets["chipban-apr2025"]["accelerators_chn"]
     assert "h200" in presets["chipban-jan2026"]["smuggled_accelerators_chn"]
     assert presets["chipban-jan2026"]["smuggling_premium_chn"] == pytest.approx(
-        load("export_controls").set_index("rule_id").at["ec-2025-12-08", "revenue_share_pct"] / 100)
+        load("export_controls").set_index("rule_id").at["ec-2025-12-08", "revenue_share_pct"] / 100
+    )
 
 
 @pytest.mark.parametrize("sid", sorted(EXPECTED))
@@ -77,19 +89,30 @@ def test_each_preset_solves_with_conserved_flows_and_shares_summing_to_one(marke
 
 
 def test_presets_cost_order_follows_the_rules(market, presets):
-    cost = {sid: sc.solve(market, p).country_costs["CHN"]["usd_per_m"] for sid, p in presets.items()}
+    cost = {
+        sid: sc.solve(market, p).country_costs["CHN"]["usd_per_m"] for sid, p in presets.items()
+    }
     # each real rule up to Apr 2025 takes chips away, so the cost never falls
-    assert cost["chipban-none"] <= cost["chipban-oct2022"] <= cost["chipban-oct2023"] <= cost["chipban-apr2025"]
+    assert (
+        cost["chipban-none"]
+        <= cost["chipban-oct2022"]
+        <= cost["chipban-oct2023"]
+        <= cost["chipban-apr2025"]
+    )
     # nothing is dearer than domestic chips only, and a leak can only help
     assert cost["chipban-total"] == max(cost.values())
     assert cost["chipban-leaky"] <= cost["chipban-total"]
     # the cost is the cheapest of the preset's chips, worked out one chip at a time
     total = presets["chipban-total"]
-    one_by_one = min(sc.country_cost_usd_per_m(market.costs, "CHN", [a])["usd_per_m"] for a in total["accelerators_chn"])
+    one_by_one = min(
+        sc.country_cost_usd_per_m(market.costs, "CHN", [a])["usd_per_m"]
+        for a in total["accelerators_chn"]
+    )
     assert cost["chipban-total"] == pytest.approx(one_by_one, rel=1e-12)
 
 
 # -- years ------------------------------------------------------------------------
+
 
 def test_year_parameters_scale_capacity_by_demand_growth(market, presets):
     p = cb.year_parameters(market, presets["chipban-total"], 2029, 1.0, 1.2)
@@ -104,18 +127,27 @@ def test_path_capacity_by_hand(market, presets):
     """China's capacity in 2028 at growth 1: headroom x base x (1 + 3 x hours ratio), in real tokens."""
     g, h = 1.0, 1.2
     point = cb.path_point(market, presets["chipban-total"], 2028, g, h)
-    base = sc.solve(market, presets["chipban-none"] | {"accelerators_chn": market.specs["accelerators_chn"]["default"]})
+    base = sc.solve(
+        market,
+        presets["chipban-none"] | {"accelerators_chn": market.specs["accelerators_chn"]["default"]},
+    )
     served_cn = base.flows[:, (base.offerings["serving_country"] == "CHN").to_numpy()].sum()
     f = presets["chipban-total"]["output_token_fraction"]
-    default = sc.country_cost_usd_per_m(market.costs, "CHN", market.specs["accelerators_chn"]["default"], output_fraction=f)
-    ascend = sc.country_cost_usd_per_m(market.costs, "CHN", presets["chipban-total"]["accelerators_chn"], output_fraction=f)
+    default = sc.country_cost_usd_per_m(
+        market.costs, "CHN", market.specs["accelerators_chn"]["default"], output_fraction=f
+    )
+    ascend = sc.country_cost_usd_per_m(
+        market.costs, "CHN", presets["chipban-total"]["accelerators_chn"], output_fraction=f
+    )
     ratio = default["gpu_hours_per_m"] / ascend["gpu_hours_per_m"]
     expected = h * served_cn * (1 + ((1 + g) ** 2 - 1) * ratio)
     assert point["capacity_chn_t_per_week"] == pytest.approx(expected / 1e12, rel=1e-6)
 
 
 def test_with_no_controls_and_fleets_keeping_pace_nothing_is_rerouted(market, presets):
-    paths = cb.preset_paths(market, {"chipban-none": presets["chipban-none"]}, 1.0, 1.2, years=(2026, 2030))
+    paths = cb.preset_paths(
+        market, {"chipban-none": presets["chipban-none"]}, 1.0, 1.2, years=(2026, 2030)
+    )
     assert (paths["rerouted_share"] < 1e-9).all() and (paths["unserved_share"] == 0).all()
     # exported electricity grows with demand: 16 times from 2026 to 2030 at a doubling a year
     e = paths.set_index("year")["exported_gwh_chn"]
@@ -123,13 +155,18 @@ def test_with_no_controls_and_fleets_keeping_pace_nothing_is_rerouted(market, pr
 
 
 def test_a_total_ban_moves_serving_not_models(market, presets):
-    paths = cb.preset_paths(market, {k: presets[k] for k in ("chipban-none", "chipban-total")}, 1.0, 1.2,
-                            years=(2030,)).set_index("scenario")
-    assert paths.at["chipban-total", "cn_served_share"] < paths.at["chipban-none", "cn_served_share"] - 0.02
+    paths = cb.preset_paths(
+        market, {k: presets[k] for k in ("chipban-none", "chipban-total")}, 1.0, 1.2, years=(2030,)
+    ).set_index("scenario")
+    assert (
+        paths.at["chipban-total", "cn_served_share"]
+        < paths.at["chipban-none", "cn_served_share"] - 0.02
+    )
     assert paths.at["chipban-total", "rerouted_share"] > 0
 
 
 # -- breakeven --------------------------------------------------------------------
+
 
 @settings(max_examples=100, deadline=None)
 @given(st.floats(0.01, 0.99), st.floats(0.1, 10))
@@ -154,13 +191,18 @@ def test_price_gap_falls_with_chinas_cost_but_not_to_one(market, presets):
     assert gaps[0] > gaps[1] > gaps[2] > 1.0
     reasons = cb.gap_reasons(market, total)
     assert 0 < reasons["cn_models_served_abroad_share"] < 1
-    assert reasons["us_price_usd_per_m"] / reasons["cn_price_usd_per_m"] == pytest.approx(gaps[0], rel=1e-9)
+    assert reasons["us_price_usd_per_m"] / reasons["cn_price_usd_per_m"] == pytest.approx(
+        gaps[0], rel=1e-9
+    )
 
 
 # -- sensitivity, Monte Carlo ---------------------------------------------------
 
+
 def test_tornado_orders_by_swing():
-    table = sc.one_at_a_time(lambda name, v: {"a": 1.0, "b": 3.0}[name] * v, {"a": (0, 1), "b": (0, 1)}, central=0.5)
+    table = sc.one_at_a_time(
+        lambda name, v: {"a": 1.0, "b": 3.0}[name] * v, {"a": (0, 1), "b": (0, 1)}, central=0.5
+    )
     assert table["parameter"].tolist() == ["b", "a"]
     assert table["swing"].tolist() == [3.0, 1.0]
     assert (table["central"] == 0.5).all()
@@ -171,23 +213,47 @@ def test_card_price_scales_capital_like_a_rebuild(market, tables):
     central = float(tables["assumptions"].set_index("id").at[key, "value"])
     fast = cb.with_card_price(market, "ascend-910c", 2 * central, central).costs
     slow = cb.market_with_assumptions(market, tables, {key: 2 * central}).costs
-    cols = ["capital_usd_per_hour", "electricity_usd_per_hour", "other_usd_per_hour", "m_output_per_hour"]
-    pd.testing.assert_frame_equal(fast[cols].reset_index(drop=True), slow[cols].reset_index(drop=True), rtol=1e-9)
+    cols = [
+        "capital_usd_per_hour",
+        "electricity_usd_per_hour",
+        "other_usd_per_hour",
+        "m_output_per_hour",
+    ]
+    pd.testing.assert_frame_equal(
+        fast[cols].reset_index(drop=True), slow[cols].reset_index(drop=True), rtol=1e-9
+    )
     with pytest.raises(ValueError, match="unknown assumption"):
         cb.market_with_assumptions(market, tables, {"no-such-row": 1.0})
 
 
 def test_monte_carlo_path_is_ordered_and_deterministic(market, presets):
-    a = cb.monte_carlo_path(market, presets["chipban-total"], (0.5, 1.0, 1.5), 1.2, 4, "cn_served_share",
-                            years=(2026, 2030), seed=3)
-    b = cb.monte_carlo_path(market, presets["chipban-total"], (0.5, 1.0, 1.5), 1.2, 4, "cn_served_share",
-                            years=(2026, 2030), seed=3)
+    a = cb.monte_carlo_path(
+        market,
+        presets["chipban-total"],
+        (0.5, 1.0, 1.5),
+        1.2,
+        4,
+        "cn_served_share",
+        years=(2026, 2030),
+        seed=3,
+    )
+    b = cb.monte_carlo_path(
+        market,
+        presets["chipban-total"],
+        (0.5, 1.0, 1.5),
+        1.2,
+        4,
+        "cn_served_share",
+        years=(2026, 2030),
+        seed=3,
+    )
     pd.testing.assert_frame_equal(a, b)
     assert (a["q05"] <= a["q50"]).all() and (a["q50"] <= a["q95"]).all()
     assert a["year"].tolist() == [2026, 2030]
 
 
 # -- the Bitcoin lesson -----------------------------------------------------------
+
 
 def test_bitcoin_relocation_speed_by_hand():
     h = load("btc_network_hashrate")
@@ -196,8 +262,11 @@ def test_bitcoin_relocation_speed_by_hand():
     trough_date = h[h.index > h[h.index < "2021-06-01"].idxmax()].idxmin()
     rec = h[(h.index > trough_date) & (h >= peak)]
     days = (rec.index[0] - trough_date).days
-    speed = cb.bitcoin_relocation(mining.recovery_time(mining.hashrate_series(load("btc_network_hashrate"), "7dma"),
-                                                       "2021-06-01"))
+    speed = cb.bitcoin_relocation(
+        mining.recovery_time(
+            mining.hashrate_series(load("btc_network_hashrate"), "7dma"), "2021-06-01"
+        )
+    )
     assert speed["days"] == days
     assert speed["drawdown"] == pytest.approx(1 - h[trough_date] / peak)
     assert (1 + speed["daily_growth"]) ** days == pytest.approx(rec.iloc[0] / h[trough_date])

@@ -15,17 +15,27 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 # -- verdict rules on hand-made claims ------------------------------------------------
 
+
 def test_every_verdict_is_reachable():
     assert verdict(10, None, "approx", BookFigure(None, basis="no data"))[0] == "not checkable"
     assert verdict(10, None, "approx", BookFigure(10.5, tolerance=0.1))[0] == "supported"
     # inside the range of one model's uncertainty
     assert verdict(14, None, "approx", BookFigure(10, 8, 15, tolerance=0.1))[0] == "supported"
     # inside the range only because the sources disagree
-    assert verdict(14, None, "approx", BookFigure(10, 8, 15, sources_disagree=True, tolerance=0.1))[0] == "partly supported"
+    assert (
+        verdict(14, None, "approx", BookFigure(10, 8, 15, sources_disagree=True, tolerance=0.1))[0]
+        == "partly supported"
+    )
     # right direction (above 1), wrong size
-    assert verdict(36, None, "approx", BookFigure(4, tolerance=0.1, reference=1))[0] == "partly supported"
+    assert (
+        verdict(36, None, "approx", BookFigure(4, tolerance=0.1, reference=1))[0]
+        == "partly supported"
+    )
     # wrong direction: the claim says lower, the figure says higher
-    assert verdict(40, None, "approx", BookFigure(-9, tolerance=0.1, reference=0))[0] == "not supported"
+    assert (
+        verdict(40, None, "approx", BookFigure(-9, tolerance=0.1, reference=0))[0]
+        == "not supported"
+    )
     # no reference: off is simply contradicted
     assert verdict(1957, None, "exact", BookFigure(1961, tolerance=0.0))[0] == "not supported"
 
@@ -37,7 +47,7 @@ def test_a_claim_without_a_value_is_not_checkable():
 
 def test_relative_tolerance_boundary():
     fig = lambda c: BookFigure(c, tolerance=0.05)  # noqa: E731
-    assert verdict(105, None, "approx", fig(100))[0] == "supported"      # exactly 5 % off
+    assert verdict(105, None, "approx", fig(100))[0] == "supported"  # exactly 5 % off
     assert verdict(105.01, None, "approx", fig(100))[0] == "not supported"
     assert verdict(95, None, "approx", fig(100))[0] == "supported"
     assert verdict(94.99, None, "approx", fig(100))[0] == "not supported"
@@ -50,19 +60,25 @@ def test_zero_tolerance_means_equal():
 
 def test_order_of_magnitude_tolerance():
     fig = lambda c: BookFigure(c, tolerance=0.5, scale="log10", reference=1)  # noqa: E731
-    assert verdict(10, None, "approx", fig(31.6))[0] == "supported"   # log10(3.16) = 0.4997
-    assert verdict(10, None, "approx", fig(31.7))[0] == "partly supported"  # just over half an order, same direction
-    assert verdict(10, None, "approx", fig(0.5))[0] == "not supported"  # below 1: the opposite direction
+    assert verdict(10, None, "approx", fig(31.6))[0] == "supported"  # log10(3.16) = 0.4997
+    assert (
+        verdict(10, None, "approx", fig(31.7))[0] == "partly supported"
+    )  # just over half an order, same direction
+    assert (
+        verdict(10, None, "approx", fig(0.5))[0] == "not supported"
+    )  # below 1: the opposite direction
 
 
 def test_qualifiers():
     assert claim_satisfied(75.5, 70, None, "more-than", 0.0)
     assert not claim_satisfied(65, 70, None, "more-than", 0.0)
-    assert claim_satisfied(66.5, 70, None, "more-than", 0.05)      # 5 % below the bound, at the tolerance
+    assert claim_satisfied(
+        66.5, 70, None, "more-than", 0.05
+    )  # 5 % below the bound, at the tolerance
     assert not claim_satisfied(66.4, 70, None, "more-than", 0.05)
     assert claim_satisfied(5000, 1000, 9999, "range", 0.0)
     assert not claim_satisfied(717, 1000, 9999, "range", 0.1)
-    assert claim_satisfied(900, 1000, 9999, "range", 0.1)           # 10 % below the low end
+    assert claim_satisfied(900, 1000, 9999, "range", 0.1)  # 10 % below the low end
     assert claim_satisfied(1.0, 2.0, None, "less-than", 0.0)
     assert not claim_satisfied(2.5, 2.0, None, "less-than", 0.1)
     with pytest.raises(ValueError):
@@ -82,11 +98,23 @@ def test_a_claim_equal_to_the_figure_is_supported(value, tol):
 
 
 @settings(max_examples=200, deadline=None)
-@given(value=st.floats(-1e3, 1e3), central=st.floats(-1e3, 1e3), spread=st.floats(0, 100),
-       disagree=st.booleans(), ref=st.one_of(st.none(), st.just(0.0)),
-       qualifier=st.sampled_from(["exact", "approx", "more-than", "less-than"]))
+@given(
+    value=st.floats(-1e3, 1e3),
+    central=st.floats(-1e3, 1e3),
+    spread=st.floats(0, 100),
+    disagree=st.booleans(),
+    ref=st.one_of(st.none(), st.just(0.0)),
+    qualifier=st.sampled_from(["exact", "approx", "more-than", "less-than"]),
+)
 def test_verdicts_are_always_one_of_four(value, central, spread, disagree, ref, qualifier):
-    fig = BookFigure(central, central - spread, central + spread, sources_disagree=disagree, tolerance=0.1, reference=ref)
+    fig = BookFigure(
+        central,
+        central - spread,
+        central + spread,
+        sources_disagree=disagree,
+        tolerance=0.1,
+        reference=ref,
+    )
     v, reason = verdict(value, None, qualifier, fig)
     assert v in cl.VERDICTS and reason
 
@@ -97,11 +125,14 @@ def test_widening_the_range_never_worsens_a_verdict(central, factor):
     order = {"not supported": 0, "partly supported": 1, "supported": 2}
     claim = central * factor
     narrow = verdict(claim, None, "approx", BookFigure(central, tolerance=0.05, reference=0))[0]
-    wide = verdict(claim, None, "approx", BookFigure(central, central, claim, tolerance=0.05, reference=0))[0]
+    wide = verdict(
+        claim, None, "approx", BookFigure(central, central, claim, tolerance=0.05, reference=0)
+    )[0]
     assert order[wide] >= order[narrow]
 
 
 # -- the ledger ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def essay():
@@ -112,7 +143,9 @@ def essay():
 def book_ledger():
     from tokenpower.data import load
 
-    return cl.ledger(load("essay_claims"), cl.Tables(), chapters={"01-cable", "02-bitcoin", "03-tokens"})
+    return cl.ledger(
+        load("essay_claims"), cl.Tables(), chapters={"01-cable", "02-bitcoin", "03-tokens"}
+    )
 
 
 def test_every_essay_claim_has_a_check_and_a_row(essay, book_ledger):
@@ -141,17 +174,28 @@ def test_figures_worked_out_from_the_csv_files(book_ledger):
     rows = book_ledger.set_index("claim_id")
     prices = pd.read_csv(DATA / "model_prices.csv")
     first = prices[(prices["price_date"] == "2026-03-01")]
-    opus = first[(first["model_id"] == "claude-opus-4.6") & (first["provider_id"] == "anthropic")]["usd_per_m_input"].iloc[0]
-    m25 = first[(first["model_id"] == "minimax-m2.5") & (first["provider_id"] == "minimax")]["usd_per_m_input"].iloc[0]
+    opus = first[(first["model_id"] == "claude-opus-4.6") & (first["provider_id"] == "anthropic")][
+        "usd_per_m_input"
+    ].iloc[0]
+    m25 = first[(first["model_id"] == "minimax-m2.5") & (first["provider_id"] == "minimax")][
+        "usd_per_m_input"
+    ].iloc[0]
     assert rows.loc["price-ratio", "book_figure"] == pytest.approx(opus / m25)
     assert rows.loc["price-ratio", "verdict"] == "supported"
     shares = pd.read_csv(DATA / "btc_hashrate_share_country.csv")
-    assert rows.loc["china-hashrate-share", "book_figure"] == pytest.approx(shares.loc[shares["country"] == "CHN", "share_pct"].max())
+    assert rows.loc["china-hashrate-share", "book_figure"] == pytest.approx(
+        shares.loc[shares["country"] == "CHN", "share_pct"].max()
+    )
     cables = pd.read_csv(DATA / "telegraph_cables.csv")
-    assert rows.loc["cable-1858", "book_figure"] == cables.loc[cables["route"] == "atlantic-1858", "year_used"].min()
+    assert (
+        rows.loc["cable-1858", "book_figure"]
+        == cables.loc[cables["route"] == "atlantic-1858", "year_used"].min()
+    )
     # 61 % of 8.7 trillion, both from the data
     vol = pd.read_csv(DATA / "openrouter_volumes.csv").set_index("volume_id")
-    assert rows.loc["china-top10-tokens", "book_figure"] == pytest.approx(0.61 * vol.loc["or-top10-2026-02-week", "tokens_t"])
+    assert rows.loc["china-top10-tokens", "book_figure"] == pytest.approx(
+        0.61 * vol.loc["or-top10-2026-02-week", "tokens_t"]
+    )
 
 
 def test_contested_claims_get_the_expected_verdicts(book_ledger):
@@ -162,7 +206,9 @@ def test_contested_claims_get_the_expected_verdicts(book_ledger):
     assert v["electricity-40pct-lower"] == "partly supported"
     assert v["deepseek-36x-cheaper"] == "not checkable"
     # Chinese hashrate was back above zero after the 2021 ban (Sep 2021 onwards in the CSV)
-    cn = pd.read_csv(DATA / "btc_hashrate_share_country.csv").query("country == 'CHN' and date >= '2021-09-01'")
+    cn = pd.read_csv(DATA / "btc_hashrate_share_country.csv").query(
+        "country == 'CHN' and date >= '2021-09-01'"
+    )
     assert (cn["share_pct"] > 0).all() and v["mining-end-2021"] == "partly supported"
     assert v["sputnik-1957"] == "not checkable"
 
@@ -171,6 +217,8 @@ def test_available_chapters_reads_the_toc(tmp_path):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "01-cable.md").write_text("# x")
     toc = tmp_path / "_toc.yml"
-    toc.write_text("root: book/intro\nparts:\n  - caption: A\n    chapters:\n      - file: book/01-cable\n"
-                   "      - file: book/09-missing\n")
+    toc.write_text(
+        "root: book/intro\nparts:\n  - caption: A\n    chapters:\n      - file: book/01-cable\n"
+        "      - file: book/09-missing\n"
+    )
     assert cl.available_chapters(toc, tmp_path / "book") == {"01-cable"}

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from tokenpower.data.bibliography import bibtex
-from tokenpower.data import DataError, DataPackage, load, validate_all
-
 from conftest import ROOT
+
+from tokenpower.data import DataError, DataPackage, load, validate_all
+from tokenpower.data.bibliography import bibtex
 
 PACKAGE = DataPackage(ROOT / "data")
 NAMES = PACKAGE.resource_names
@@ -33,8 +32,14 @@ def test_every_resource_loads_typed_and_non_empty(name):
     assert len(frame) > 0 or name == "assumptions"
     for field in schema["fields"]:
         dtype = str(frame[field["name"]].dtype)
-        expected = {"integer": "Int64", "year": "Int64", "number": "float64", "boolean": "boolean",
-                    "string": "str", "date": "datetime64"}[field.get("type", "string")]
+        expected = {
+            "integer": "Int64",
+            "year": "Int64",
+            "number": "float64",
+            "boolean": "boolean",
+            "string": "str",
+            "date": "datetime64",
+        }[field.get("type", "string")]
         assert dtype.startswith(expected), (name, field["name"], dtype)
 
 
@@ -53,14 +58,21 @@ def test_foreign_keys_resolve_checked_independently_with_pandas(name):
         fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
         ref = fk["reference"]
         ref_fields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
-        child = pd.read_csv(ROOT / "data" / PACKAGE.resource(name)["path"], dtype=str, keep_default_na=False)
-        parent = pd.read_csv(ROOT / "data" / PACKAGE.resource(ref["resource"] or name)["path"], dtype=str,
-                             keep_default_na=False)
+        child = pd.read_csv(
+            ROOT / "data" / PACKAGE.resource(name)["path"], dtype=str, keep_default_na=False
+        )
+        parent = pd.read_csv(
+            ROOT / "data" / PACKAGE.resource(ref["resource"] or name)["path"],
+            dtype=str,
+            keep_default_na=False,
+        )
         keys = set(map(tuple, parent[ref_fields].to_numpy()))
         for values in map(tuple, child[fields].to_numpy()):
             if "" in values:
                 continue
-            assert values in keys, f"{name}.{fields} = {values} is not in {ref['resource']}.{ref_fields}"
+            assert values in keys, (
+                f"{name}.{fields} = {values} is not in {ref['resource']}.{ref_fields}"
+            )
 
 
 def test_every_csv_in_data_is_a_resource_with_a_description_and_licence():
@@ -78,13 +90,18 @@ def test_bibtex_file_is_in_step_with_the_sources_table():
 
 def test_the_data_package_is_valid_frictionless():
     """The standard's own validator agrees (types, constraints, keys)."""
-    frictionless = pytest.importorskip("frictionless", reason="frictionless is pinned in requirements.txt")
+    frictionless = pytest.importorskip(
+        "frictionless", reason="frictionless is pinned in requirements.txt"
+    )
     report = frictionless.validate(str(ROOT / "data" / "datapackage.json"))
-    errors = [e.message for task in report.tasks for e in task.errors] + [e.message for e in report.errors]
+    errors = [e.message for task in report.tasks for e in task.errors] + [
+        e.message for e in report.errors
+    ]
     assert report.valid, errors[:10]
 
 
 # -- mutations: deliberately broken copies of the data ------------------------------------
+
 
 def _rows(path: Path) -> list[list[str]]:
     return list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
@@ -107,7 +124,7 @@ def _mutate_missing_column(data):
     path = data / "btc_electricity_monthly.csv"
     rows = _rows(path)
     i = rows[0].index("twh_per_year")
-    _write(path, [r[:i] + r[i + 1:] for r in rows])
+    _write(path, [r[:i] + r[i + 1 :] for r in rows])
     return "btc_electricity_monthly", 0, "twh_per_year", "missing-column"
 
 
@@ -156,12 +173,18 @@ def _cell_mutation(name, resource, row, column, value, rule):
     def mutate(data):
         _set_cell(data, resource, row, column, value)
         return resource, row, column, rule
+
     mutate.__name__ = f"_mutate_{name}"
     return mutate
 
 
-MUTATIONS = [_mutate_missing_column, _mutate_extra_column, _mutate_duplicate_key, _mutate_empty_file,
-             _mutate_short_row] + [_cell_mutation(*m) for m in CELL_MUTATIONS]
+MUTATIONS = [
+    _mutate_missing_column,
+    _mutate_extra_column,
+    _mutate_duplicate_key,
+    _mutate_empty_file,
+    _mutate_short_row,
+] + [_cell_mutation(*m) for m in CELL_MUTATIONS]
 
 
 @pytest.mark.parametrize("mutate", MUTATIONS, ids=lambda f: f.__name__.removeprefix("_mutate_"))
@@ -185,16 +208,22 @@ def test_a_broken_copy_fails_naming_file_row_and_column(mutate, data_copy):
 def test_check_data_command_prints_every_problem_and_exits_non_zero(data_copy):
     _set_cell(data_copy, "btc_hashrate_share_country", 1, "share_pct", "120")
     _set_cell(data_copy, "btc_miners", 1, "source", "no-such-source")
-    result = subprocess.run([sys.executable, "-m", "tokenpower", "check-data", "--data-dir", str(data_copy)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tokenpower", "check-data", "--data-dir", str(data_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
-    assert "data/btc_hashrate_share_country.csv, row 1 (line 2), column 'share_pct'" in result.stdout
+    assert (
+        "data/btc_hashrate_share_country.csv, row 1 (line 2), column 'share_pct'" in result.stdout
+    )
     assert "data/btc_miners.csv, row 1 (line 2), column 'source'" in result.stdout
 
 
 def test_check_data_command_passes_on_the_real_data():
-    result = subprocess.run([sys.executable, "-m", "tokenpower", "check-data"], capture_output=True, text=True,
-                            cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tokenpower", "check-data"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "data OK" in result.stdout
 

@@ -12,10 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tokenpower.policies import explore as ex
-from tokenpower.engine import scenarios as sc
 from tokenpower.data import load
-
+from tokenpower.engine import scenarios as sc
+from tokenpower.policies import explore as ex
 
 ALL = ("h100-sxm", "h800", "h20", "h200", "b200", "ascend-910b", "ascend-910c")
 
@@ -38,7 +37,7 @@ def test_the_ladder_follows_the_rules_in_accelerator_export_status():
     status = status[status["destination"] == "CHN"]
     caught = status[status["status"].isin(["licence-required", "presumption-of-denial"])]
     banned_so_far = set()
-    for threshold, ids, rule in ex.BAN_LADDER:
+    for _threshold, ids, rule in ex.BAN_LADDER:
         # each rule named by the ladder exists, and the chips the status table says it caught are banned
         # at its step or earlier (the H200 and B200 also fail the Oct-2022 interconnect test)
         assert rule in set(load("export_controls")["rule_id"])
@@ -80,15 +79,24 @@ def test_property_stricter_is_a_superset(a, b, premium):
         assert _ids(s_lo[name]) <= _ids(s_hi[name])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 5))
 def test_property_more_severe_never_lowers_chinas_cost(market, a, b, premium):
     lo, hi = sorted((a, b))
     costs = []
     for s in (lo, hi):
         p = ex.chip_ban_parameters(s, premium)
-        costs.append(sc.country_cost_usd_per_m(market.costs, "CHN", _ids(p["accelerators_chn"]),
-                                               _ids(p["smuggled_accelerators_chn"]), p["smuggling_premium_chn"])["usd_per_m"])
+        costs.append(
+            sc.country_cost_usd_per_m(
+                market.costs,
+                "CHN",
+                _ids(p["accelerators_chn"]),
+                _ids(p["smuggled_accelerators_chn"]),
+                p["smuggling_premium_chn"],
+            )["usd_per_m"]
+        )
     assert costs[1] >= costs[0] - 1e-15
 
 
@@ -112,27 +120,46 @@ def test_grid_matches_direct_engine_runs_at_sampled_points(market, grid):
         out = sc.outcomes(solution)
         share = out[out["measure"] == "token_share_model_origin"].set_index("key")["value"]
         served = out[out["measure"] == "token_share_serving_country"].set_index("key")["value"]
-        exported = out[out["measure"] == "exported_electricity_gwh_per_year"].set_index("key")["value"]
+        exported = out[out["measure"] == "exported_electricity_gwh_per_year"].set_index("key")[
+            "value"
+        ]
         row = grid[(grid["severity"] == s) & (grid["strictness"] == t)].iloc[0]
         assert row["chinese_model_share"] == pytest.approx(share["CHN"], rel=1e-9)
         assert row["cn_served_share"] == pytest.approx(served.get("CHN", 0.0), abs=1e-12)
-        assert row["exported_gwh_chn"] == pytest.approx(exported.get("CHN", 0.0), rel=1e-9, abs=1e-12)
-        assert row["exported_gwh_usa"] == pytest.approx(exported.get("USA", 0.0), rel=1e-9, abs=1e-12)
+        assert row["exported_gwh_chn"] == pytest.approx(
+            exported.get("CHN", 0.0), rel=1e-9, abs=1e-12
+        )
+        assert row["exported_gwh_usa"] == pytest.approx(
+            exported.get("USA", 0.0), rel=1e-9, abs=1e-12
+        )
         legal = values["accelerators_chn"].split(";")
         smug = [a for a in values["smuggled_accelerators_chn"].split(";") if a]
-        cost = sc.country_cost_usd_per_m(market.costs, "CHN", legal, smug, values["smuggling_premium_chn"],
-                                         output_fraction=solution.params["output_token_fraction"])
+        cost = sc.country_cost_usd_per_m(
+            market.costs,
+            "CHN",
+            legal,
+            smug,
+            values["smuggling_premium_chn"],
+            output_fraction=solution.params["output_token_fraction"],
+        )
         assert row["cost_usd_per_m_chn"] == pytest.approx(cost["usd_per_m"] * 37.0, rel=1e-12)
         # price gap: spend over tokens by model origin, from the flow table
         ft = sc.flow_table(solution)
         us = ft[ft["model_origin"] == "USA"]
         cn = ft[ft["model_origin"] == "CHN"]
-        assert row["price_gap"] == pytest.approx((us["usd"].sum() / us["tokens"].sum())
-                                                 / (cn["usd"].sum() / cn["tokens"].sum()), rel=1e-9)
+        assert row["price_gap"] == pytest.approx(
+            (us["usd"].sum() / us["tokens"].sum()) / (cn["usd"].sum() / cn["tokens"].sum()),
+            rel=1e-9,
+        )
 
 
 def test_grid_shares_are_fractions_and_cost_rises_with_severity(grid):
-    assert grid[["chinese_model_share", "cn_served_share"]].apply(lambda c: c.between(0, 1)).all().all()
+    assert (
+        grid[["chinese_model_share", "cn_served_share"]]
+        .apply(lambda c: c.between(0, 1))
+        .all()
+        .all()
+    )
     for _, block in grid.groupby("strictness"):
         assert block.sort_values("severity")["cost_usd_per_m_chn"].is_monotonic_increasing
 

@@ -10,12 +10,16 @@ import jupytext
 import nbformat
 import pytest
 import yaml
+from conftest import ROOT, site_pages
 from nbclient import NotebookClient
 
 from tokenpower_book.runner import chapters
-from tokenpower_book.sphinx_notebooks import SETUP_TAG, chapter_notebook, repository, setup_cell_source
-
-from conftest import ROOT, site_pages
+from tokenpower_book.sphinx_notebooks import (
+    SETUP_TAG,
+    chapter_notebook,
+    repository,
+    setup_cell_source,
+)
 
 CHAPTERS = chapters(ROOT)
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -23,7 +27,10 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
 def _cells(nb):
     """Type, source text and tags of each cell (a saved notebook may hold a source as a list of lines)."""
-    return [(c["cell_type"], "".join(c["source"]), c.get("metadata", {}).get("tags", [])) for c in nb["cells"]]
+    return [
+        (c["cell_type"], "".join(c["source"]), c.get("metadata", {}).get("tags", []))
+        for c in nb["cells"]
+    ]
 
 
 def test_repository_comes_from_the_config():
@@ -78,8 +85,14 @@ def test_the_built_book_offers_every_chapter_as_a_notebook(built_site):
         assert _cells(downloaded)[1:] == _cells(jupytext.read(path)), stem
         assert url in "".join(downloaded["cells"][0]["source"])
         html = (built_site / page).read_text()
-        assert f'href="../notebooks/{stem}.ipynb"' in html and "Download this chapter as a notebook" in html
-    assert "Download this chapter as a notebook" not in (built_site / "book" / "glossary.html").read_text()
+        assert (
+            f'href="../notebooks/{stem}.ipynb"' in html
+            and "Download this chapter as a notebook" in html
+        )
+    assert (
+        "Download this chapter as a notebook"
+        not in (built_site / "book" / "glossary.html").read_text()
+    )
 
 
 @pytest.mark.book
@@ -87,11 +100,21 @@ def test_the_downloaded_intro_notebook_runs_from_another_folder(built_site, tmp_
     notebook = tmp_path / "intro.ipynb"
     shutil.copy2(built_site / "notebooks" / "intro.ipynb", notebook)
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert errors == []
-    charts = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if "tp-chart-static" in o.get("data", {}).get("text/html", "")]
+    charts = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "tp-chart-static" in o.get("data", {}).get("text/html", "")
+    ]
     assert len(charts) >= 2, "in Jupyter the charts show as static images"
-    assert not (tmp_path / Path(CONFIG["repository"]["url"]).name).exists(), "nothing is cloned where the package is installed"
+    assert not (tmp_path / Path(CONFIG["repository"]["url"]).name).exists(), (
+        "nothing is cloned where the package is installed"
+    )

@@ -8,15 +8,21 @@ import shutil
 import altair as alt
 import pandas as pd
 import pytest
-
-from tokenpower.data.bibliography import bibtex
-from tokenpower_book.build import fingerprint
-from tokenpower.charts import POWER_COLORS, color_scale, finish, offline_renderer, power_color, use_book_style
-from tokenpower_book.errors import UsageError
-from tokenpower.models.networks import cable_network, edge_table
-from tokenpower_book.runner import parse_parameters
-
 from conftest import ROOT
+
+from tokenpower.charts import (
+    POWER_COLORS,
+    color_scale,
+    finish,
+    offline_renderer,
+    power_color,
+    use_book_style,
+)
+from tokenpower.data.bibliography import bibtex
+from tokenpower.models.networks import cable_network, edge_table
+from tokenpower_book.build import fingerprint
+from tokenpower_book.errors import UsageError
+from tokenpower_book.runner import parse_parameters
 
 
 def _chart():
@@ -25,7 +31,9 @@ def _chart():
 
 def test_offline_renderer_draws_with_local_vega_embed_and_loads_nothing():
     use_book_style()
-    bundle = finish(_chart(), title="T", alt_text="A rising line", source="Data: test")._repr_mimebundle_()
+    bundle = finish(
+        _chart(), title="T", alt_text="A rising line", source="Data: test"
+    )._repr_mimebundle_()
     markup = bundle["text/html"] if isinstance(bundle, dict) else bundle[0]["text/html"]
     assert "window.vegaEmbed" in markup
     assert not re.search(r"<script[^>]+src=", markup), "a chart must not load a script"
@@ -34,7 +42,9 @@ def test_offline_renderer_draws_with_local_vega_embed_and_loads_nothing():
 
 
 def test_renderer_escapes_closing_script_tags_inside_data():
-    markup = offline_renderer({"data": {"values": [{"a": "</script><b>"}]}, "description": "x"})["text/html"]
+    markup = offline_renderer({"data": {"values": [{"a": "</script><b>"}]}, "description": "x"})[
+        "text/html"
+    ]
     assert markup.count("</script>") == 1
 
 
@@ -54,16 +64,27 @@ def test_theme_uses_the_fixed_power_colours():
 
 
 def _toy_network():
-    hubs = pd.DataFrame({"hub_id": ["lon", "val", "nyc", "bom"], "name": ["London", "Valentia", "New York", "Bombay"],
-                         "latitude": [51.5, 51.9, 40.7, 19.1], "longitude": [-0.1, -10.3, -74.0, 72.9],
-                         "controlling_power": ["GBR", "GBR", "USA", "GBR"]})
-    cables = pd.DataFrame({
-        "cable_id": ["1858", "1866", "lon-val", "india"],
-        "from_hub": ["val", "val", "lon", "lon"], "to_hub": ["nyc", "nyc", "val", "bom"],
-        "year_used": pd.array([1858, 1866, 1850, 1870], dtype="Int64"),
-        "year_closed": pd.array([1858, None, None, None], dtype="Int64"),
-        "owner_nationality": ["GBR", "GBR", "GBR", "GBR"], "length_nmi": [1750.0, 1686.0, None, None],
-        "kind": ["cable", "cable", "landline", "cable"]})
+    hubs = pd.DataFrame(
+        {
+            "hub_id": ["lon", "val", "nyc", "bom"],
+            "name": ["London", "Valentia", "New York", "Bombay"],
+            "latitude": [51.5, 51.9, 40.7, 19.1],
+            "longitude": [-0.1, -10.3, -74.0, 72.9],
+            "controlling_power": ["GBR", "GBR", "USA", "GBR"],
+        }
+    )
+    cables = pd.DataFrame(
+        {
+            "cable_id": ["1858", "1866", "lon-val", "india"],
+            "from_hub": ["val", "val", "lon", "lon"],
+            "to_hub": ["nyc", "nyc", "val", "bom"],
+            "year_used": pd.array([1858, 1866, 1850, 1870], dtype="Int64"),
+            "year_closed": pd.array([1858, None, None, None], dtype="Int64"),
+            "owner_nationality": ["GBR", "GBR", "GBR", "GBR"],
+            "length_nmi": [1750.0, 1686.0, None, None],
+            "kind": ["cable", "cable", "landline", "cable"],
+        }
+    )
     return hubs, cables
 
 
@@ -98,18 +119,31 @@ def test_fingerprint_changes_with_data_and_package_but_not_with_prose(tmp_path):
     assert fingerprint(tmp_path) != second
 
 
-@pytest.mark.parametrize("pair, expected", [("year=1902", {"year": 1902}), ("price=0.05", {"price": 0.05}),
-                                            ("price=1", {"price": 1.0}), ("label=abc", {"label": "abc"}),
-                                            ("flag=false", {"flag": False}), ("codes=['GBR']", {"codes": ["GBR"]})])
+@pytest.mark.parametrize(
+    "pair, expected",
+    [
+        ("year=1902", {"year": 1902}),
+        ("price=0.05", {"price": 0.05}),
+        ("price=1", {"price": 1.0}),
+        ("label=abc", {"label": "abc"}),
+        ("flag=false", {"flag": False}),
+        ("codes=['GBR']", {"codes": ["GBR"]}),
+    ],
+)
 def test_parameters_are_converted_to_the_type_of_their_default(pair, expected):
     defaults = {"year": 1870, "price": 0.1, "label": "x", "flag": True, "codes": ["USA"]}
     assert parse_parameters([pair], defaults) == expected
 
 
-@pytest.mark.parametrize("pair, words", [("yaer=1902", ["unknown parameter 'yaer'", "year (int, default 1870)"]),
-                                         ("year=nineteen", ["expects a value of type int", "'nineteen'"]),
-                                         ("price=nan", ["expects a value of type float"]),
-                                         ("year", ["not of the form name=value"])])
+@pytest.mark.parametrize(
+    "pair, words",
+    [
+        ("yaer=1902", ["unknown parameter 'yaer'", "year (int, default 1870)"]),
+        ("year=nineteen", ["expects a value of type int", "'nineteen'"]),
+        ("price=nan", ["expects a value of type float"]),
+        ("year", ["not of the form name=value"]),
+    ],
+)
 def test_bad_parameters_are_refused_with_the_valid_ones(pair, words):
     with pytest.raises(UsageError) as raised:
         parse_parameters([pair], {"year": 1870, "price": 0.1})
@@ -125,18 +159,22 @@ def test_bibtex_has_one_entry_per_source_with_escaped_fields():
     assert len(re.findall(r"^@\w+\{", text, flags=re.M)) == len(ids)
     for key in ids:
         assert re.search(r"^@\w+\{" + re.escape(key) + ",$", text, flags=re.M), key
-    prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("url =", "%")))
+    prose = "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith(("url =", "%"))
+    )
     assert not re.search(r"(?<!\\)[&%#_]", prose), "unescaped special character outside a url"
 
 
 def test_page_glue_hands_myst_nb_plain_python_numbers(monkeypatch):
-    import numpy as np
     import myst_nb
+    import numpy as np
 
     from tokenpower.pages import glue
 
     seen = {}
-    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: seen.update({name: (value, display)}))
+    monkeypatch.setattr(
+        myst_nb, "glue", lambda name, value, display=True: seen.update({name: (value, display)})
+    )
     glue("share", np.float64(0.25))
     glue("label", "GBR", display=True)
     assert seen == {"share": (0.25, False), "label": ("GBR", True)}
@@ -161,10 +199,18 @@ def test_a_second_build_waits_for_the_first_to_release_the_stage(tmp_path):
     from tokenpower_book.build import build_lock
 
     stage = tmp_path / "_build" / "stage"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from tokenpower_book.build import build_lock\n"
-        f"with build_lock(Path({str(stage)!r})):\n    print('held', flush=True); time.sleep(1.5)")],
-        stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from tokenpower_book.build import build_lock\n"
+                f"with build_lock(Path({str(stage)!r})):\n    print('held', flush=True); time.sleep(1.5)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     start = time.perf_counter()
     with build_lock(stage):

@@ -13,18 +13,25 @@ import urllib.parse
 import altair as alt
 import pandas as pd
 import pytest
+from conftest import PageVisit, site_pages
 
 from tokenpower.charts import finish, offline_renderer, static_svg, use_book_style
 
-from conftest import PageVisit, site_pages
-
-NAVIGATION = (".bd-header", ".bd-sidebar-primary", ".bd-sidebar-secondary", ".prev-next-footer",
-              ".header-article-items", ".tp-notebook-download")
+NAVIGATION = (
+    ".bd-header",
+    ".bd-sidebar-primary",
+    ".bd-sidebar-secondary",
+    ".prev-next-footer",
+    ".header-article-items",
+    ".tp-notebook-download",
+)
 
 
 def _static_image(markup: str) -> str:
-    match = re.search(r'<img class="tp-chart-static" alt="([^"]*)" src="data:image/svg\+xml;charset=utf-8,([^"]*)"',
-                      markup)
+    match = re.search(
+        r'<img class="tp-chart-static" alt="([^"]*)" src="data:image/svg\+xml;charset=utf-8,([^"]*)"',
+        markup,
+    )
     assert match, "the chart has no static image"
     return urllib.parse.unquote(match[2])
 
@@ -32,9 +39,12 @@ def _static_image(markup: str) -> str:
 def test_each_chart_carries_a_static_svg_of_itself():
     use_book_style()
     frame = pd.DataFrame({"year": [1858, 1866, 1870], "words": [0.1, 8.0, 12.0]})
-    chart = finish(alt.Chart(frame).mark_line().encode(x="year:Q", y="words:Q"),
-                   title="Words per minute & more", alt_text="Speed rose from 0.1 to 12 words a minute",
-                   source="Data: a test")
+    chart = finish(
+        alt.Chart(frame).mark_line().encode(x="year:Q", y="words:Q"),
+        title="Words per minute & more",
+        alt_text="Speed rose from 0.1 to 12 words a minute",
+        source="Data: a test",
+    )
     markup = chart._repr_mimebundle_()
     markup = (markup[0] if isinstance(markup, tuple) else markup)["text/html"]
     svg = _static_image(markup)
@@ -45,8 +55,12 @@ def test_each_chart_carries_a_static_svg_of_itself():
 
 
 def test_the_static_svg_follows_the_specs_vega_lite_version():
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json", "mark": "point",
-            "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+        "mark": "point",
+        "data": {"values": [{"a": 1}]},
+        "encoding": {"x": {"field": "a", "type": "quantitative"}},
+    }
     assert static_svg(spec).startswith("<svg")
     broken = {"mark": "no-such-mark", "data": {"values": []}}
     assert static_svg(broken) is None
@@ -55,7 +69,9 @@ def test_the_static_svg_follows_the_specs_vega_lite_version():
 
 @pytest.mark.browser
 @pytest.mark.book
-def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(built_site, site_url, browser):
+def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(
+    built_site, site_url, browser
+):
     pages = site_pages(built_site)
     charts_printed = 0
     problems = []
@@ -63,7 +79,8 @@ def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(built_site
         visit = PageVisit(browser, f"{site_url}/{page}")
         visit.wait_for_charts()
         visit.page.emulate_media(media="print")
-        state = visit.page.evaluate("""(nav) => {
+        state = visit.page.evaluate(
+            """(nav) => {
             const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
             const all = s => [...document.querySelectorAll(s)];
             return {
@@ -73,11 +90,17 @@ def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(built_site
                 nav: nav.filter(s => all(s).some(shown)),
                 code: all('.cell_input').filter(shown).length,
             };
-        }""", list(NAVIGATION))
+        }""",
+            list(NAVIGATION),
+        )
         if state["statics"] != state["charts"]:
-            problems.append(f"{page}: {state['statics']} of {state['charts']} static chart images visible in print")
+            problems.append(
+                f"{page}: {state['statics']} of {state['charts']} static chart images visible in print"
+            )
         if state["live"]:
-            problems.append(f"{page}: {state['live']} interactive chart containers visible in print")
+            problems.append(
+                f"{page}: {state['live']} interactive chart containers visible in print"
+            )
         if state["nav"]:
             problems.append(f"{page}: navigation visible in print: {state['nav']}")
         if state["code"]:
@@ -85,7 +108,8 @@ def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(built_site
         charts_printed += state["statics"]
         visit.page.emulate_media(media="screen")
         on_screen = visit.page.evaluate(
-            "() => [...document.querySelectorAll('img.tp-chart-static')].filter(i => i.getClientRects().length).length")
+            "() => [...document.querySelectorAll('img.tp-chart-static')].filter(i => i.getClientRects().length).length"
+        )
         if on_screen:
             problems.append(f"{page}: {on_screen} static chart images visible on screen")
         visit.close()
@@ -94,9 +118,13 @@ def test_a_printed_page_shows_static_charts_and_no_navigation_or_code(built_site
 
 
 def test_the_static_svg_rounds_path_coordinates_but_not_text():
-    frame = pd.DataFrame({"x": [0.123456, 1.987654, 2.5], "y": [3.14159, 2.71828, 1.41421], "label": ["0.07272"] * 3})
+    frame = pd.DataFrame(
+        {"x": [0.123456, 1.987654, 2.5], "y": [3.14159, 2.71828, 1.41421], "label": ["0.07272"] * 3}
+    )
     base = alt.Chart(frame).encode(x="x:Q", y="y:Q")
     svg = static_svg((base.mark_line() + base.mark_text(dy=-8).encode(text="label:N")).to_dict())
     paths = re.findall(r' d="([^"]*)"', svg)
-    assert paths and all(len(n.split(".")[1]) == 1 for d in paths for n in re.findall(r"\d+\.\d+", d))
+    assert paths and all(
+        len(n.split(".")[1]) == 1 for d in paths for n in re.findall(r"\d+\.\d+", d)
+    )
     assert ">0.07272<" in svg, "text keeps its digits"

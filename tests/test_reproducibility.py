@@ -11,13 +11,18 @@ import altair as alt
 import nbformat
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tokenpower_book.build import fingerprint
-from tokenpower_book.reproducibility import (data_fingerprint, execution_records, js_version, package_versions,
-                                        shipped_js_versions)
-
-from conftest import ROOT
+from tokenpower_book.reproducibility import (
+    data_fingerprint,
+    execution_records,
+    js_version,
+    package_versions,
+    shipped_js_versions,
+)
 
 
 def test_data_fingerprint_is_sha256_over_names_and_contents(tmp_path):
@@ -26,7 +31,7 @@ def test_data_fingerprint_is_sha256_over_names_and_contents(tmp_path):
     (tmp_path / "data" / "schemas" / "a.json").write_bytes(b"{}")
     (tmp_path / "tokenpower").mkdir()
     (tmp_path / "tokenpower" / "m.py").write_text("x = 1")
-    expected = hashlib.sha256(b"data/a.csv\0x,y\n1,2\n\0" b"data/schemas/a.json\0{}\0").hexdigest()
+    expected = hashlib.sha256(b"data/a.csv\0x,y\n1,2\n\0data/schemas/a.json\0{}\0").hexdigest()
     assert data_fingerprint(tmp_path) == expected
     (tmp_path / "tokenpower" / "m.py").write_text("x = 2")
     assert data_fingerprint(tmp_path) == expected, "only data/ counts"
@@ -36,24 +41,33 @@ def test_data_fingerprint_is_sha256_over_names_and_contents(tmp_path):
 
 def test_data_fingerprint_is_the_builds_fingerprint_restricted_to_data(tmp_path):
     shutil.copytree(ROOT / "data", tmp_path / "data")
-    assert data_fingerprint(tmp_path) == fingerprint(tmp_path, paths=("data",)) == data_fingerprint(ROOT)
+    assert (
+        data_fingerprint(tmp_path)
+        == fingerprint(tmp_path, paths=("data",))
+        == data_fingerprint(ROOT)
+    )
     assert data_fingerprint(ROOT) != fingerprint(ROOT)
 
 
 def test_package_versions_are_the_installed_ones():
-    table = package_versions(["pandas", "altair", "no-such-distribution-xyz"]).set_index("package")["version"]
+    table = package_versions(["pandas", "altair", "no-such-distribution-xyz"]).set_index("package")[
+        "version"
+    ]
     assert table["pandas"] == pd.__version__
     assert table["altair"] == alt.__version__ == metadata.version("altair")
     assert table["no-such-distribution-xyz"] == "not installed"
     assert table.index[0] == "python"
 
 
-@pytest.mark.parametrize("text, version", [
-    ('t.utcweek=dr,t.version="6.4.0",t.visitArray=$t', "6.4.0"),
-    ('(function(e,t){"use strict";var n="6.4.3";function i(e){', "6.4.3"),
-    ('SEMVER_SPEC_VERSION:"2.0.0",x;var qe="3.0.0";const hn="7.3.0",un=i;', "7.3.0"),
-    ("no version here", None),
-])
+@pytest.mark.parametrize(
+    "text, version",
+    [
+        ('t.utcweek=dr,t.version="6.4.0",t.visitArray=$t', "6.4.0"),
+        ('(function(e,t){"use strict";var n="6.4.3";function i(e){', "6.4.3"),
+        ('SEMVER_SPEC_VERSION:"2.0.0",x;var qe="3.0.0";const hn="7.3.0",un=i;', "7.3.0"),
+        ("no version here", None),
+    ],
+)
 def test_js_version_reads_the_librarys_own_declaration(text, version):
     assert js_version(text) == version
 
@@ -76,7 +90,9 @@ def _cache_with(tmp_path, chapter, seconds):
     cache = get_cache(str(tmp_path / "cache"))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
     nbformat.write(nb, chapter)
-    cache.cache_notebook_file(str(chapter), data={"execution_seconds": seconds}, check_validity=False, overwrite=True)
+    cache.cache_notebook_file(
+        str(chapter), data={"execution_seconds": seconds}, check_validity=False, overwrite=True
+    )
     return tmp_path / "cache"
 
 
@@ -98,8 +114,9 @@ def test_execution_records_keep_the_latest_run_of_a_chapter(tmp_path):
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("2 + 2")])
     nbformat.write(nb, chapter)
-    get_cache(str(cache)).cache_notebook_file(str(chapter), data={"execution_seconds": 7.0},
-                                              check_validity=False, overwrite=True)
+    get_cache(str(cache)).cache_notebook_file(
+        str(chapter), data={"execution_seconds": 7.0}, check_validity=False, overwrite=True
+    )
     records = execution_records(cache, {"ch": chapter})
     assert list(records["seconds"]) == [7.0]
 
@@ -114,12 +131,14 @@ def test_the_page_reports_each_build_not_a_cached_one(tmp_path):
     """A rebuild that executes a chapter again shows that chapter's new execution time."""
     import re
 
-    from tokenpower_book.build import build_book
-
     from conftest import copy_book
 
+    from tokenpower_book.build import build_book
+
     book = copy_book(tmp_path / "book", toc_root_only=True)
-    (book / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/reproducibility\n")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/reproducibility\n"
+    )
     page = book / "_build" / "html" / "book" / "reproducibility.html"
 
     def intro_time():

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tokenpower.models import flows as fl
-from tokenpower.engine import scenarios as sc
-from tokenpower.policies import sovereignty as sv
 from tokenpower.data import load
+from tokenpower.engine import scenarios as sc
+from tokenpower.models import flows as fl
+from tokenpower.policies import sovereignty as sv
 
 PROPERTY = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -29,8 +29,11 @@ def presets(tables):
 
 @pytest.fixture(scope="module")
 def validated(market, tables):
-    return {sid: p for sid, p in sc.load_scenarios(market, tables["scenarios"]).items()
-            if sid.startswith(sv.PRESET_PREFIX)}
+    return {
+        sid: p
+        for sid, p in sc.load_scenarios(market, tables["scenarios"]).items()
+        if sid.startswith(sv.PRESET_PREFIX)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +45,15 @@ def solutions(market, validated):
 
 # -- the presets as data -----------------------------------------------------------
 
-EXPECTED_PRESETS = {"sov-gov-device-bans", "sov-no-adversarial-ai", "sov-gdpr-no-adequacy", "sov-china-outbound",
-                    "sov-real-rules", "sov-us-origin-ban", "sov-us-serving-ban"}
+EXPECTED_PRESETS = {
+    "sov-gov-device-bans",
+    "sov-no-adversarial-ai",
+    "sov-gdpr-no-adequacy",
+    "sov-china-outbound",
+    "sov-real-rules",
+    "sov-us-origin-ban",
+    "sov-us-serving-ban",
+}
 
 
 def test_every_preset_loads_and_validates_with_the_engine(validated, presets):
@@ -73,10 +83,15 @@ def test_preset_outcomes_have_shares_summing_to_one(solutions):
     for sid, solution in solutions.items():
         out = sc.outcomes(solution)
         for measure in ("token_share_model_origin", "token_share_serving_country"):
-            assert out.loc[out["measure"] == measure, "value"].sum() == pytest.approx(1.0, abs=1e-12), (sid, measure)
+            assert out.loc[out["measure"] == measure, "value"].sum() == pytest.approx(
+                1.0, abs=1e-12
+            ), (sid, measure)
         seg = sv.segment_outcomes(solution)
         assert seg["tokens"].sum() == pytest.approx(solution.flows.sum(), rel=1e-12)
-        assert seg["chinese_model_share"].between(0, 1).all() and seg["cn_served_share"].between(0, 1).all()
+        assert (
+            seg["chinese_model_share"].between(0, 1).all()
+            and seg["cn_served_share"].between(0, 1).all()
+        )
 
 
 def test_each_preset_leaves_no_flow_on_what_it_forbids(market, validated, solutions):
@@ -89,16 +104,22 @@ def test_each_preset_leaves_no_flow_on_what_it_forbids(market, validated, soluti
 
 
 # nestings that follow from the rules as written in the CSV (not from the engine)
-NESTED = [("sov-gov-device-bans", "sov-no-adversarial-ai"), ("sov-real-rules", "sov-gov-device-bans"),
-          ("sov-real-rules", "sov-gdpr-no-adequacy"), ("sov-real-rules", "sov-china-outbound"),
-          ("sov-us-origin-ban", "sov-no-adversarial-ai")]
+NESTED = [
+    ("sov-gov-device-bans", "sov-no-adversarial-ai"),
+    ("sov-real-rules", "sov-gov-device-bans"),
+    ("sov-real-rules", "sov-gdpr-no-adequacy"),
+    ("sov-real-rules", "sov-china-outbound"),
+    ("sov-us-origin-ban", "sov-no-adversarial-ai"),
+]
 
 
 def test_is_stricter_finds_the_nestings_of_the_rules(market, validated):
     for strict, loose in NESTED:
         assert sv.is_stricter(market, validated[strict], validated[loose]), (strict, loose)
         assert not sv.is_stricter(market, validated[loose], validated[strict]), (loose, strict)
-    assert not sv.is_stricter(market, validated["sov-gdpr-no-adequacy"], validated["sov-china-outbound"])
+    assert not sv.is_stricter(
+        market, validated["sov-gdpr-no-adequacy"], validated["sov-china-outbound"]
+    )
 
 
 def test_a_preset_that_forbids_more_never_raises_the_forbidden_flow(market, validated, solutions):
@@ -124,10 +145,15 @@ ORIGINS = st.sampled_from(("*",) + fl.ORIGIN_REGIONS)
 TYPES = st.sampled_from(("*",) + fl.USER_TYPES)
 COUNTRIES = st.sampled_from(fl.SERVING_COUNTRIES)
 RULE = st.one_of(
-    st.tuples(st.just("forbid_model_origin"), ORIGINS, TYPES, COUNTRIES).map(lambda t: (t[0], ":".join(t[1:]))),
-    st.tuples(st.just("forbid_serving_country"), ORIGINS, TYPES, COUNTRIES).map(lambda t: (t[0], ":".join(t[1:]))),
-    st.tuples(st.just("require_domestic_serving"), st.sampled_from(("USA", "CHN")), TYPES)
-    .map(lambda t: (t[0], ":".join(t[1:]))),
+    st.tuples(st.just("forbid_model_origin"), ORIGINS, TYPES, COUNTRIES).map(
+        lambda t: (t[0], ":".join(t[1:]))
+    ),
+    st.tuples(st.just("forbid_serving_country"), ORIGINS, TYPES, COUNTRIES).map(
+        lambda t: (t[0], ":".join(t[1:]))
+    ),
+    st.tuples(st.just("require_domestic_serving"), st.sampled_from(("USA", "CHN")), TYPES).map(
+        lambda t: (t[0], ":".join(t[1:]))
+    ),
 )
 
 
@@ -147,7 +173,9 @@ def _try(market, name, rules):
 
 @PROPERTY
 @given(loose=st.lists(RULE, max_size=3), extra=st.lists(RULE, min_size=1, max_size=2))
-def test_adding_rules_never_raises_the_forbidden_flow_and_costs_are_non_negative(market, loose, extra):
+def test_adding_rules_never_raises_the_forbidden_flow_and_costs_are_non_negative(
+    market, loose, extra
+):
     a = _try(market, "loose", loose)
     b = _try(market, "strict", loose + extra)
     assume(a is not None and b is not None)
@@ -176,6 +204,7 @@ def test_welfare_cost_is_non_negative_for_a_pure_restriction(market, rules, shar
 
 # -- annualisation -----------------------------------------------------------------
 
+
 def test_annualise_weekly_figures_by_hand():
     assert sv.annualise(1_000.0) == 52_000.0  # 52 weeks, the engine's convention
     assert sv.annualise(174_253.81) == pytest.approx(9_061_198.12)  # 174,253.81 x 52
@@ -189,7 +218,9 @@ def test_welfare_cost_per_year_is_the_weekly_loss_times_52(solutions):
     solution = solutions["sov-no-adversarial-ai"]
     cost = sv.welfare_cost_usd_per_year(solution).set_index("segment_id")
     weekly = solution.segments.set_index("segment_id")["welfare_usd_per_week"]
-    assert cost.at["USA-public_sector", "cost_usd_per_year"] == pytest.approx(-weekly["USA-public_sector"] * 52)
+    assert cost.at["USA-public_sector", "cost_usd_per_year"] == pytest.approx(
+        -weekly["USA-public_sector"] * 52
+    )
     assert cost.at["USA-public_sector", "cost_usd_per_year"] > 0
     others = cost.drop(index="USA-public_sector")["cost_usd_per_year"]
     assert (others == 0.0).all()  # the rule binds only the US public sector; no -0.0 either
@@ -198,13 +229,18 @@ def test_welfare_cost_per_year_is_the_weekly_loss_times_52(solutions):
 
 # -- summaries ---------------------------------------------------------------------
 
+
 def test_summary_matches_the_flow_table(solutions):
     solution = solutions["sov-real-rules"]
     flows = sc.flow_table(solution)
     total = flows["tokens"].sum()
     row = sv.summary(solution)
-    assert row["chinese_model_share"] == pytest.approx(flows.loc[flows["model_origin"] == "CHN", "tokens"].sum() / total)
-    assert row["cn_served_share"] == pytest.approx(flows.loc[flows["serving_country"] == "CHN", "tokens"].sum() / total)
+    assert row["chinese_model_share"] == pytest.approx(
+        flows.loc[flows["model_origin"] == "CHN", "tokens"].sum() / total
+    )
+    assert row["cn_served_share"] == pytest.approx(
+        flows.loc[flows["serving_country"] == "CHN", "tokens"].sum() / total
+    )
     foreign_cn = flows[(flows["serving_country"] == "CHN") & (flows["origin_region"] != "CHN")]
     assert row["exported_gwh_chn"] == pytest.approx(foreign_cn["kwh"].sum() * 52 / 1e6)
     by_type = sum(row[f"cost_{u}_usd_per_year"] for u in fl.USER_TYPES)
@@ -218,13 +254,19 @@ def test_segment_outcomes_under_the_no_adversarial_ai_act(solutions):
     assert base.at["USA-public_sector", "chinese_model_share"] > 0
     # without capacity limits, segments no rule touches choose exactly as before
     untouched = seg.index != "USA-public_sector"
-    assert np.allclose(seg.loc[untouched, "chinese_model_share"], base.loc[untouched, "chinese_model_share"])
+    assert np.allclose(
+        seg.loc[untouched, "chinese_model_share"], base.loc[untouched, "chinese_model_share"]
+    )
 
 
 def test_preset_summary_compares_every_preset_on_one_baseline(market, presets):
-    table = sv.preset_summary(market, presets, overrides={"share_cn_hosted_chinese_model_tokens": 0.8})
+    table = sv.preset_summary(
+        market, presets, overrides={"share_cn_hosted_chinese_model_tokens": 0.8}
+    )
     assert list(table["scenario"]) == ["baseline", *presets]
-    base = sc.solve(market, sc.validate_scenario(market, "b", {"share_cn_hosted_chinese_model_tokens": 0.8}))
+    base = sc.solve(
+        market, sc.validate_scenario(market, "b", {"share_cn_hosted_chinese_model_tokens": 0.8})
+    )
     flows = sc.flow_table(base)
     served_cn = flows.loc[flows["serving_country"] == "CHN", "tokens"].sum() / flows["tokens"].sum()
     assert table.at[0, "cn_served_share"] == pytest.approx(served_cn)
@@ -234,6 +276,7 @@ def test_preset_summary_compares_every_preset_on_one_baseline(market, presets):
 
 # -- origin ban against serving restriction ----------------------------------------
 
+
 @pytest.mark.parametrize("share", [0.2, 0.5, 0.9])
 def test_origin_ban_and_serving_restriction_on_the_same_baseline(market, share):
     overrides = {"share_cn_hosted_chinese_model_tokens": share}
@@ -242,14 +285,23 @@ def test_origin_ban_and_serving_restriction_on_the_same_baseline(market, share):
     flows = sc.flow_table(base)
     # the baseline row is the unrestricted solve with the same settings
     assert table.at["baseline", "chinese_model_share"] == pytest.approx(
-        flows.loc[flows["model_origin"] == "CHN", "tokens"].sum() / flows["tokens"].sum())
+        flows.loc[flows["model_origin"] == "CHN", "tokens"].sum() / flows["tokens"].sum()
+    )
     # every offering served in China is a Chinese-made model, so the serving ban forbids a subset of the origin ban
     off = market.offerings
     assert (off.loc[off["serving_country"] == "CHN", "model_origin"] == "CHN").all()
     origin, serving = table.loc["origin ban"], table.loc["serving restriction"]
-    assert origin["chinese_model_share"] < serving["chinese_model_share"] < table.at["baseline", "chinese_model_share"]
+    assert (
+        origin["chinese_model_share"]
+        < serving["chinese_model_share"]
+        < table.at["baseline", "chinese_model_share"]
+    )
     # both remove exactly the US requests served in China from China's exported electricity
-    us_to_cn = flows[(flows["origin_region"] == "USA") & (flows["serving_country"] == "CHN")]["kwh"].sum() * 52 / 1e6
+    us_to_cn = (
+        flows[(flows["origin_region"] == "USA") & (flows["serving_country"] == "CHN")]["kwh"].sum()
+        * 52
+        / 1e6
+    )
     for row in (origin, serving):
         assert row["d_exported_gwh_chn"] == pytest.approx(-us_to_cn, rel=1e-9)
         assert row["exported_gwh_usa"] == pytest.approx(table.at["baseline", "exported_gwh_usa"])
@@ -257,6 +309,7 @@ def test_origin_ban_and_serving_restriction_on_the_same_baseline(market, share):
 
 
 # -- the 1914 lesson ---------------------------------------------------------------
+
 
 def test_telegraph_cut_leaves_germany_only_emden_and_berlin():
     hubs, cables = load("telegraph_hubs"), load("telegraph_cables")
@@ -270,8 +323,18 @@ def test_welfare_band_brackets_the_central_solve_and_annualises(market, validate
     params = validated["sov-us-origin-ban"]
     band = sv.welfare_band(market, params, draws=300, seed=1).set_index("quantile")
     mc = sc.monte_carlo(market, params, draws=300, seed=1)
-    assert band.at[0.5, "cost_usd_per_year"] == pytest.approx(float(np.median(-mc["welfare_usd_per_week"])) * 52)
-    assert band.at[0.05, "cost_usd_per_year"] <= band.at[0.5, "cost_usd_per_year"] <= band.at[0.95, "cost_usd_per_year"]
+    assert band.at[0.5, "cost_usd_per_year"] == pytest.approx(
+        float(np.median(-mc["welfare_usd_per_week"])) * 52
+    )
+    assert (
+        band.at[0.05, "cost_usd_per_year"]
+        <= band.at[0.5, "cost_usd_per_year"]
+        <= band.at[0.95, "cost_usd_per_year"]
+    )
     assert band["cost_usd_per_year"].min() > 0  # a ban costs something in every draw's tails
     central = sv.summary(sc.solve(market, params))
-    assert band.at[0.05, "chinese_model_share"] <= central["chinese_model_share"] <= band.at[0.95, "chinese_model_share"]
+    assert (
+        band.at[0.05, "chinese_model_share"]
+        <= central["chinese_model_share"]
+        <= band.at[0.95, "chinese_model_share"]
+    )

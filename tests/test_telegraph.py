@@ -17,11 +17,31 @@ from hypothesis import strategies as st
 
 from tokenpower.data import load
 from tokenpower.models.geo import KM_PER_NMI, great_circle_km
-from tokenpower.models.networks import (british_length_share, british_path_share, cable_network, hub_centrality, reachable_by_continent,
-                                 route_factor, simple_cable_graph, without_cables)
-from tokenpower.models.telegraph import (cable_arc_table, cable_ids, check_year, days_after, deflate_gbp, hub_lifetimes,
-                                  news_transit_speedup, owner_group, queen_message_speeds, sourced_cables, timeline,
-                                  usd_gold_per_gbp, words_per_minute)
+from tokenpower.models.networks import (
+    british_length_share,
+    british_path_share,
+    cable_network,
+    hub_centrality,
+    reachable_by_continent,
+    route_factor,
+    simple_cable_graph,
+    without_cables,
+)
+from tokenpower.models.telegraph import (
+    cable_arc_table,
+    cable_ids,
+    check_year,
+    days_after,
+    deflate_gbp,
+    hub_lifetimes,
+    news_transit_speedup,
+    owner_group,
+    queen_message_speeds,
+    sourced_cables,
+    timeline,
+    usd_gold_per_gbp,
+    words_per_minute,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +53,20 @@ def tables():
 def _cosine_law_km(lat1, lon1, lat2, lon2, radius=6371.0088):
     """Great-circle distance by the spherical law of cosines (a different formula from the package's haversine)."""
     p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    return radius * math.acos(math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl))
+    return radius * math.acos(
+        math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    )
 
 
 # -- telegraph economics ----------------------------------------------------------
 
+
 def test_words_per_minute_of_the_queens_message():
     # 98 words in 16.5 hours = 98 words in 990 minutes
     assert words_per_minute(98, 16.5) == pytest.approx(98 / 990)
-    assert words_per_minute(98, 16.5) == pytest.approx(0.099, abs=5e-4)  # the fact sheet's "about 0.1"
+    assert words_per_minute(98, 16.5) == pytest.approx(
+        0.099, abs=5e-4
+    )  # the fact sheet's "about 0.1"
 
 
 @pytest.mark.parametrize("hours", [0, -1.0])
@@ -78,11 +103,18 @@ def test_the_1866_tariff_deflated_with_each_index(tables):
     assert out.at["gbp-1866-2024-ons", "value"] == pytest.approx(ons, rel=1e-3)
     assert out.at["gbp-1866-2015-boe", "value"] == pytest.approx(1020 / 9.5, rel=1e-3)
     # dollars: GBP 1 = 5 gold dollars in 1866, then the Minneapolis Fed index 44 -> 944.9
-    assert out.at["usd-1866-2024-minneapolisfed", "value"] == pytest.approx(5 * 944.9 / 44, rel=1e-3)
-    assert (out.loc["gbp-1866-2024-ons", "currency"], out.loc["usd-1866-2024-minneapolisfed", "currency"]) == ("GBP", "USD")
+    assert out.at["usd-1866-2024-minneapolisfed", "value"] == pytest.approx(
+        5 * 944.9 / 44, rel=1e-3
+    )
+    assert (
+        out.loc["gbp-1866-2024-ons", "currency"],
+        out.loc["usd-1866-2024-minneapolisfed", "currency"],
+    ) == ("GBP", "USD")
     # twenty words scale linearly
     twenty = deflate_gbp(20.0, tables["deflators"], 5.0).set_index("deflator_id")
-    assert twenty.at["gbp-1866-2024-ons", "value"] == pytest.approx(20 * out.at["gbp-1866-2024-ons", "value"])
+    assert twenty.at["gbp-1866-2024-ons", "value"] == pytest.approx(
+        20 * out.at["gbp-1866-2024-ons", "value"]
+    )
 
 
 def test_deflate_refuses_an_unknown_currency(tables):
@@ -120,7 +152,11 @@ def test_the_1858_cable_worked_27_to_76_days_by_the_disagreeing_accounts(tables)
     ends = ["atlantic-1858-end-eb1911", "atlantic-1858-last-message", "atlantic-1858-no-signals"]
     life = days_after(tables["events"], "atlantic-1858-landed", ends)
     # landed 5 Aug 1858: 1 Sep is 26 + 1 = 27 days later, 3 Sep 29, 20 Oct 26 + 30 + 20 = 76
-    assert list(life["event_id"]) == ["atlantic-1858-last-message", "atlantic-1858-no-signals", "atlantic-1858-end-eb1911"]
+    assert list(life["event_id"]) == [
+        "atlantic-1858-last-message",
+        "atlantic-1858-no-signals",
+        "atlantic-1858-end-eb1911",
+    ]
     assert list(life["days"]) == [27, 29, 76]
     with pytest.raises(KeyError):
         days_after(tables["events"], "atlantic-1858-landed", ["no-such-event"])
@@ -138,11 +174,14 @@ def test_check_year_accepts_the_slice_years():
 
 # -- the map --------------------------------------------------------------------
 
+
 def test_great_circle_valentia_to_hearts_content(tables):
     hubs = tables["hubs"].set_index("hub_id")
     v, h = hubs.loc["valentia"], hubs.loc["hearts-content"]
     expected = _cosine_law_km(v.latitude, v.longitude, h.latitude, h.longitude)
-    assert great_circle_km(v.latitude, v.longitude, h.latitude, h.longitude) == pytest.approx(expected, rel=1e-9)
+    assert great_circle_km(v.latitude, v.longitude, h.latitude, h.longitude) == pytest.approx(
+        expected, rel=1e-9
+    )
     # about 3,060 km, i.e. 1,650 nmi: the 1866 cable (1,686 nmi) was only a little longer than the great circle
     assert 3000 < expected < 3100
     cable = tables["cables"].set_index("cable_id").at["valentia-hearts-content-1866", "length_nmi"]
@@ -157,10 +196,14 @@ def test_arc_table_follows_the_great_circle_and_splits_at_the_antimeridian(table
     for cable in cables.itertuples():
         rows = arcs[arcs["cable_id"] == cable.cable_id]
         first, last = rows.iloc[0], rows.iloc[-1]
-        assert (first.latitude, first.longitude) == (round(where.at[cable.from_hub, "latitude"], 2),
-                                                     round(where.at[cable.from_hub, "longitude"], 2))
-        assert (last.latitude, last.longitude) == (round(where.at[cable.to_hub, "latitude"], 2),
-                                                   round(where.at[cable.to_hub, "longitude"], 2))
+        assert (first.latitude, first.longitude) == (
+            round(where.at[cable.from_hub, "latitude"], 2),
+            round(where.at[cable.from_hub, "longitude"], 2),
+        )
+        assert (last.latitude, last.longitude) == (
+            round(where.at[cable.to_hub, "latitude"], 2),
+            round(where.at[cable.to_hub, "longitude"], 2),
+        )
     for _, seg in arcs.groupby("segment"):
         assert 2 <= len(seg) <= 21
         assert seg["longitude"].diff().abs().max() < 180
@@ -179,13 +222,18 @@ def test_arcs_alive_in_a_year_are_the_cables_of_that_network(tables):
     hubs, cables = tables["hubs"], tables["cables"]
     arcs = cable_arc_table(cables, hubs)
     for year in (1858, 1866, 1870, 1902, 1914):
-        alive = set(arcs.loc[(arcs["first_year"] <= year) & (arcs["last_year"] >= year), "cable_id"])
+        alive = set(
+            arcs.loc[(arcs["first_year"] <= year) & (arcs["last_year"] >= year), "cable_id"]
+        )
         assert alive == {k for *_, k in cable_network(hubs, cables, year).edges(keys=True)}
 
 
 def test_hub_lifetimes_span_their_cables(tables):
     life = hub_lifetimes(tables["cables"], tables["hubs"]).set_index("hub_id")
-    assert tuple(life.loc["bull-arm", ["first_year", "last_year"]]) == (1858, 1914)  # the assumed landline outlives the cable
+    assert tuple(life.loc["bull-arm", ["first_year", "last_year"]]) == (
+        1858,
+        1914,
+    )  # the assumed landline outlives the cable
     assert tuple(life.loc["azores", ["first_year", "last_year"]]) == (1900, 1914)
     assert life.at["dover", "first_year"] == 1851
 
@@ -218,6 +266,7 @@ def test_sourced_cables_drop_only_the_assumed_links(tables):
 
 # -- power in the network: small graphs counted by hand ---------------------------
 
+
 def _graph(nodes, edges, multi=False):
     """nodes: {id: (continent, power)}; edges: (u, v, british, weight[, key])."""
     g = nx.MultiGraph() if multi else nx.Graph()
@@ -235,8 +284,10 @@ def _graph(nodes, edges, multi=False):
 def test_betweenness_on_a_small_tree():
     # A-B-C-D with E hanging off B.  Pairs without B: AC AD AE CD CE DE (6);
     # through B: AC AD AE CE DE (5) -> 5/6.  Through C: AD BD ED (3) -> 3/6.
-    g = _graph({n: ("Europe", "FRA") for n in "ABCDE"},
-               [("A", "B", False, 1), ("B", "C", False, 1), ("C", "D", False, 1), ("B", "E", False, 1)])
+    g = _graph(
+        {n: ("Europe", "FRA") for n in "ABCDE"},
+        [("A", "B", False, 1), ("B", "C", False, 1), ("C", "D", False, 1), ("B", "E", False, 1)],
+    )
     table = hub_centrality(g).set_index("hub_id")
     assert table.at["B", "betweenness"] == pytest.approx(5 / 6)
     assert table.at["C", "betweenness"] == pytest.approx(3 / 6)
@@ -247,23 +298,41 @@ def test_betweenness_on_a_small_tree():
 
 def test_betweenness_follows_cable_length_not_hops():
     # the direct A-C cable is 10 long, the way round by B only 2: B is on the one other route
-    g = _graph({n: ("Europe", "FRA") for n in "ABC"},
-               [("A", "C", False, 10), ("A", "B", False, 1), ("B", "C", False, 1)])
+    g = _graph(
+        {n: ("Europe", "FRA") for n in "ABC"},
+        [("A", "C", False, 10), ("A", "B", False, 1), ("B", "C", False, 1)],
+    )
     assert hub_centrality(g).set_index("hub_id").at["B", "betweenness"] == pytest.approx(1.0)
     assert hub_centrality(g, weight=None).set_index("hub_id").at["B", "betweenness"] == 0
 
 
 def test_british_path_share_counted_by_hand():
-    nodes = {"lon": ("Europe", "GBR"), "par": ("Europe", "FRA"), "nyc": ("America", "USA"),
-             "hal": ("America", "USA"), "cap": ("Africa", "FRA"), "bom": ("Asia", "FRA")}
-    edges = [("lon", "nyc", True, 1), ("par", "nyc", False, 1.5), ("lon", "par", False, 1),
-             ("nyc", "hal", False, 1), ("cap", "lon", True, 1)]  # bom is not connected
+    nodes = {
+        "lon": ("Europe", "GBR"),
+        "par": ("Europe", "FRA"),
+        "nyc": ("America", "USA"),
+        "hal": ("America", "USA"),
+        "cap": ("Africa", "FRA"),
+        "bom": ("Asia", "FRA"),
+    }
+    edges = [
+        ("lon", "nyc", True, 1),
+        ("par", "nyc", False, 1.5),
+        ("lon", "par", False, 1),
+        ("nyc", "hal", False, 1),
+        ("cap", "lon", True, 1),
+    ]  # bom is not connected
     share = british_path_share(_graph(nodes, edges))
     # connected inter-continental pairs: lon-nyc lon-hal par-nyc par-hal, cap with lon par nyc hal -> 8
     # shortest routes using a British cable or hub: lon-nyc (1), lon-hal (2); par-nyc direct 1.5 beats 2 via London;
     # par-hal 2.5 beats 3; all four pairs with cap -> 6.  No route avoids Britain only for cap's four pairs.
-    assert share == {"pairs": 8, "dependent": 6, "unavoidable": 4,
-                     "share_dependent": 6 / 8, "share_unavoidable": 4 / 8}
+    assert share == {
+        "pairs": 8,
+        "dependent": 6,
+        "unavoidable": 4,
+        "share_dependent": 6 / 8,
+        "share_unavoidable": 4 / 8,
+    }
 
 
 def test_a_british_hub_in_between_counts_but_not_at_the_ends():
@@ -271,17 +340,25 @@ def test_a_british_hub_in_between_counts_but_not_at_the_ends():
     share = british_path_share(_graph(nodes, [("x", "gib", False, 1), ("gib", "y", False, 1)]))
     # pairs x-y (through Gibraltar: depends, cannot avoid) and gib-y (Gibraltar is an end: does not)
     assert (share["pairs"], share["dependent"], share["unavoidable"]) == (2, 1, 1)
-    cables_only = british_path_share(_graph(nodes, [("x", "gib", False, 1), ("gib", "y", False, 1)]), power=None)
+    cables_only = british_path_share(
+        _graph(nodes, [("x", "gib", False, 1), ("gib", "y", False, 1)]), power=None
+    )
     assert (cables_only["pairs"], cables_only["dependent"], cables_only["unavoidable"]) == (2, 0, 0)
 
 
 def test_a_foreign_cable_beside_a_british_one_is_an_alternative():
     nodes = {"a": ("Europe", "FRA"), "b": ("America", "USA")}
-    multi = _graph(nodes, [("a", "b", True, 2.0, "british"), ("a", "b", False, None, "french")], multi=True)
+    multi = _graph(
+        nodes, [("a", "b", True, 2.0, "british"), ("a", "b", False, None, "french")], multi=True
+    )
     simple = simple_cable_graph(multi, factor=1.0)
     assert simple.number_of_edges() == 1
     edge = simple.edges["a", "b"]
-    assert edge["british"] is False and edge["weight"] == 2.0 and edge["cables"] == ("british", "french")
+    assert (
+        edge["british"] is False
+        and edge["weight"] == 2.0
+        and edge["cables"] == ("british", "french")
+    )
     assert british_path_share(simple)["dependent"] == 0
     only_british = simple_cable_graph(without_cables(multi, ["french"]), factor=1.0)
     assert british_path_share(only_british)["share_unavoidable"] == 1.0
@@ -295,10 +372,18 @@ def test_no_pair_between_continents_gives_nan_not_zero():
 
 def test_missing_lengths_use_the_great_circle_times_the_route_factor():
     g = nx.MultiGraph()
-    coords = {"val": (51.90, -10.35), "hc": (47.88, -53.37), "lis": (38.68, -9.34), "gib": (36.14, -5.35)}
+    coords = {
+        "val": (51.90, -10.35),
+        "hc": (47.88, -53.37),
+        "lis": (38.68, -9.34),
+        "gib": (36.14, -5.35),
+    }
     for n, (lat, lon) in coords.items():
         g.add_node(n, latitude=lat, longitude=lon, continent="x", power="GBR", name=n)
-    nmi = {pair: _cosine_law_km(*coords[pair[0]], *coords[pair[1]]) / 1.852 for pair in [("val", "hc"), ("lis", "gib"), ("val", "lis")]}
+    nmi = {
+        pair: _cosine_law_km(*coords[pair[0]], *coords[pair[1]]) / 1.852
+        for pair in [("val", "hc"), ("lis", "gib"), ("val", "lis")]
+    }
     g.add_edge("val", "hc", key="a", length_nmi=1.1 * nmi["val", "hc"], british=True)
     g.add_edge("lis", "gib", key="b", length_nmi=1.3 * nmi["lis", "gib"], british=True)
     g.add_edge("val", "lis", key="c", length_nmi=None, british=True)
@@ -327,11 +412,21 @@ def test_british_length_share_counts_every_cable_once():
 
 
 def test_reachable_by_continent_counts_every_continent():
-    g = _graph({"e1": ("Europe", "DEU"), "e2": ("Europe", "DEU"), "n1": ("America", "USA"), "a1": ("Asia", "GBR")},
-               [("e1", "e2", False, 1), ("e2", "n1", False, 1)])
+    g = _graph(
+        {
+            "e1": ("Europe", "DEU"),
+            "e2": ("Europe", "DEU"),
+            "n1": ("America", "USA"),
+            "a1": ("Asia", "GBR"),
+        },
+        [("e1", "e2", False, 1), ("e2", "n1", False, 1)],
+    )
     table = reachable_by_continent(g, ["e1"]).set_index("continent")
-    assert table.to_dict("index") == {"America": {"reachable": 1, "hubs": 1}, "Asia": {"reachable": 0, "hubs": 1},
-                                      "Europe": {"reachable": 2, "hubs": 2}}
+    assert table.to_dict("index") == {
+        "America": {"reachable": 1, "hubs": 1},
+        "Asia": {"reachable": 0, "hubs": 1},
+        "Europe": {"reachable": 2, "hubs": 2},
+    }
     assert reachable_by_continent(g, ["nowhere"])["reachable"].sum() == 0
 
 
@@ -353,7 +448,10 @@ CONTINENTS = ["Europe", "America", "Asia"]
 @st.composite
 def random_networks(draw):
     n = draw(st.integers(min_value=2, max_value=8))
-    nodes = {i: (draw(st.sampled_from(CONTINENTS)), draw(st.sampled_from(["GBR", "FRA"]))) for i in range(n)}
+    nodes = {
+        i: (draw(st.sampled_from(CONTINENTS)), draw(st.sampled_from(["GBR", "FRA"])))
+        for i in range(n)
+    }
     pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
     raw = draw(st.lists(st.tuples(pairs, st.booleans(), st.floats(0.5, 10)), max_size=14))
     edges = [(u, v, british, weight, f"c{k}") for k, ((u, v), british, weight) in enumerate(raw)]

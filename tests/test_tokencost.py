@@ -45,16 +45,26 @@ def accel():
 def _row(**changes) -> pd.DataFrame:
     """A hand-made site: a $30,000 card, 700 W, 5 years, half the hours busy."""
     row = {
-        "card_price_usd": 30000.0, "server_capex_factor": 1.0, "ban_premium": 0.0, "lifetime_years": 5.0,
-        "utilisation": 0.5, "board_power_w": 700.0, "power_fraction": 0.7, "server_overhead": 1.5, "pue": 1.4,
-        "electricity_usd_per_kwh": 0.06, "other_opex_usd_per_gpu_hour": 0.4,
-        "input_tokens_per_s_per_gpu": 10000.0, "output_tokens_per_s_per_gpu": 2000.0,
+        "card_price_usd": 30000.0,
+        "server_capex_factor": 1.0,
+        "ban_premium": 0.0,
+        "lifetime_years": 5.0,
+        "utilisation": 0.5,
+        "board_power_w": 700.0,
+        "power_fraction": 0.7,
+        "server_overhead": 1.5,
+        "pue": 1.4,
+        "electricity_usd_per_kwh": 0.06,
+        "other_opex_usd_per_gpu_hour": 0.4,
+        "input_tokens_per_s_per_gpu": 10000.0,
+        "output_tokens_per_s_per_gpu": 2000.0,
     }
     row.update(changes)
     return pd.DataFrame([row])
 
 
 # -- DeepSeek's published day (open-infra-index, day 6, 27-28 Feb 2025) ----------
+
 
 def test_deepseek_cost_per_million_tokens_from_its_published_day(measurements):
     # Published: $87,072 per day for 608B input and 168B output tokens.
@@ -87,9 +97,14 @@ def test_the_model_at_deepseeks_lease_reproduces_deepseeks_cost(measurements, ac
     # A GPU-hour costing exactly the $2 lease, at the anchor throughput, must give
     # the $87,072 / 776B tokens of the published day.
     anchor = deepseek_anchor(measurements, load("model_parameters"), accel)
-    row = _row(card_price_usd=0.0, electricity_usd_per_kwh=0.0, utilisation=1.0, other_opex_usd_per_gpu_hour=2.0,
-               input_tokens_per_s_per_gpu=anchor["input_tokens_per_s_per_gpu"],
-               output_tokens_per_s_per_gpu=anchor["output_tokens_per_s_per_gpu"])
+    row = _row(
+        card_price_usd=0.0,
+        electricity_usd_per_kwh=0.0,
+        utilisation=1.0,
+        other_opex_usd_per_gpu_hour=2.0,
+        input_tokens_per_s_per_gpu=anchor["input_tokens_per_s_per_gpu"],
+        output_tokens_per_s_per_gpu=anchor["output_tokens_per_s_per_gpu"],
+    )
     result = token_cost(row, output_fraction=168 / 776).iloc[0]
     assert result["usd_per_m_blended"] == pytest.approx(87072 / 776e3, rel=1e-3)
 
@@ -103,6 +118,7 @@ def test_anchor_is_per_gpu_of_the_h800_node(measurements, accel):
 
 
 # -- the cost terms by hand -----------------------------------------------------
+
 
 def test_electricity_term_by_hand():
     # 700 W x 0.7 average draw x 1.5 server overhead x 1.4 PUE = 1.029 kWh per busy hour
@@ -131,7 +147,9 @@ def test_token_cost_is_vectorised_over_many_draws():
     draws["electricity_usd_per_kwh"] = rng.uniform(0.02, 0.2, 1000)
     out = token_cost(draws)
     assert len(out) == 1000
-    assert out["electricity_usd_per_hour"].to_numpy() == pytest.approx(1.029 * draws["electricity_usd_per_kwh"].to_numpy())
+    assert out["electricity_usd_per_hour"].to_numpy() == pytest.approx(
+        1.029 * draws["electricity_usd_per_kwh"].to_numpy()
+    )
 
 
 def test_token_cost_names_missing_columns():
@@ -176,12 +194,27 @@ def test_cost_falls_with_lifetime(low, step):
 
 
 @settings(max_examples=200)
-@given(price=st.floats(0, 100000), power=st.floats(0, 2000), elec=st.floats(0, 1), util=fraction,
-       other=st.floats(0, 5), premium=st.floats(0, 3), pue=st.floats(1.0, 3.0))
+@given(
+    price=st.floats(0, 100000),
+    power=st.floats(0, 2000),
+    elec=st.floats(0, 1),
+    util=fraction,
+    other=st.floats(0, 5),
+    premium=st.floats(0, 3),
+    pue=st.floats(1.0, 3.0),
+)
 def test_electricity_share_is_between_zero_and_one(price, power, elec, util, other, premium, pue):
-    share = token_cost(_row(card_price_usd=price, board_power_w=power, electricity_usd_per_kwh=elec,
-                            utilisation=util, other_opex_usd_per_gpu_hour=other + 0.01, ban_premium=premium,
-                            pue=pue)).iloc[0]["electricity_share"]
+    share = token_cost(
+        _row(
+            card_price_usd=price,
+            board_power_w=power,
+            electricity_usd_per_kwh=elec,
+            utilisation=util,
+            other_opex_usd_per_gpu_hour=other + 0.01,
+            ban_premium=premium,
+            pue=pue,
+        )
+    ).iloc[0]["electricity_share"]
     assert 0.0 <= share <= 1.0
 
 
@@ -189,19 +222,26 @@ def test_electricity_share_is_between_zero_and_one(price, power, elec, util, oth
 def test_throughput_scales_inversely_with_active_parameters(active, factor):
     base_out = decode_tokens_per_s_per_gpu(1850, 3.35, 37, 3.35, active)
     base_in = prefill_tokens_per_s_per_gpu(9212.5, 1979, 37, 1979, active)
-    assert decode_tokens_per_s_per_gpu(1850, 3.35, 37, 3.35, active * factor) == pytest.approx(base_out / factor)
-    assert prefill_tokens_per_s_per_gpu(9212.5, 1979, 37, 1979, active * factor) == pytest.approx(base_in / factor)
+    assert decode_tokens_per_s_per_gpu(1850, 3.35, 37, 3.35, active * factor) == pytest.approx(
+        base_out / factor
+    )
+    assert prefill_tokens_per_s_per_gpu(9212.5, 1979, 37, 1979, active * factor) == pytest.approx(
+        base_in / factor
+    )
 
 
 def test_throughput_scales_with_bandwidth_and_compute():
     # The H20 (4.0 TB/s, 296 FP8 TFLOPS) against the H800 anchor (3.35 TB/s, 1,979), same model
     assert decode_tokens_per_s_per_gpu(1850, 3.35, 37, 4.0, 37) == pytest.approx(1850 * 4.0 / 3.35)
-    assert prefill_tokens_per_s_per_gpu(9212.5, 1979, 37, 296, 37) == pytest.approx(9212.5 * 296 / 1979)
+    assert prefill_tokens_per_s_per_gpu(9212.5, 1979, 37, 296, 37) == pytest.approx(
+        9212.5 * 296 / 1979
+    )
     # MiniMax M2.5 (10B active) decodes 3.7x faster than a 37B-active model on the same chip
     assert decode_tokens_per_s_per_gpu(1850, 3.35, 37, 3.35, 10) == pytest.approx(1850 * 3.7)
 
 
 # -- data assembly ----------------------------------------------------------------
+
 
 def test_disputed_specs_become_ranges(accel):
     specs = load("accelerator_specs")
@@ -209,8 +249,13 @@ def test_disputed_specs_become_ranges(accel):
     h800_tdp = specs[(specs["accelerator_id"] == "h800") & (specs["spec"] == "tdp_w")]["value"]
     assert table.loc["h800", "board_power_w_low"] == h800_tdp.min() == 550
     assert table.loc["h800", "board_power_w_high"] == h800_tdp.max() == 700
-    bw = specs[(specs["accelerator_id"] == "ascend-910b") & (specs["spec"] == "mem_bw_tbs")]["value"]
-    assert (table.loc["ascend-910b", "mem_bw_tbs_low"], table.loc["ascend-910b", "mem_bw_tbs_high"]) == (bw.min(), bw.max())
+    bw = specs[(specs["accelerator_id"] == "ascend-910b") & (specs["spec"] == "mem_bw_tbs")][
+        "value"
+    ]
+    assert (
+        table.loc["ascend-910b", "mem_bw_tbs_low"],
+        table.loc["ascend-910b", "mem_bw_tbs_high"],
+    ) == (bw.min(), bw.max())
     c_bw = specs[(specs["accelerator_id"] == "ascend-910c") & (specs["spec"] == "mem_bw_tbs")]
     assert table.loc["ascend-910c", "mem_bw_tbs_low"] == c_bw["value"].min() == 1.8
     assert table.loc["ascend-910c", "mem_bw_tbs_high"] == c_bw["value_high"].max() == 3.5
@@ -218,7 +263,10 @@ def test_disputed_specs_become_ranges(accel):
 
 def test_compute_prefers_fp8_and_falls_back_to_16_bit(accel):
     table = accel.set_index("accelerator_id")
-    assert table.loc["h100-sxm", "tflops"] == 1979 and table.loc["h100-sxm", "tflops_precision"] == "FP8"
+    assert (
+        table.loc["h100-sxm", "tflops"] == 1979
+        and table.loc["h100-sxm", "tflops_precision"] == "FP8"
+    )
     assert table.loc["ascend-910b", "tflops_precision"] == "BF16"
     assert table.loc["ascend-910b", "tflops"] == 320
 
@@ -236,6 +284,7 @@ def test_cost_inputs_scale_the_anchor_and_take_overrides(measurements, accel):
 
 # -- prices and market ------------------------------------------------------------
 
+
 def test_the_essays_17x_checked_both_ways():
     # Claude Opus 4.6 $5 / $25 vs MiniMax M2.5 $0.30 / $1.20 per million tokens
     ratios = price_ratio(5, 25, 0.3, 1.2, output_fraction=0.22)
@@ -245,9 +294,17 @@ def test_the_essays_17x_checked_both_ways():
 
 
 def test_first_party_prices_are_the_labs_own():
-    prices = first_party_prices(load("model_prices"), load("llm_models"), load("labs")).set_index("model_id")
-    assert prices.loc["minimax-m2.5", ["usd_per_m_input", "usd_per_m_output"]].tolist() == [0.3, 1.2]
-    assert prices.loc["claude-opus-4.6", ["usd_per_m_input", "usd_per_m_output"]].tolist() == [5.0, 25.0]
+    prices = first_party_prices(load("model_prices"), load("llm_models"), load("labs")).set_index(
+        "model_id"
+    )
+    assert prices.loc["minimax-m2.5", ["usd_per_m_input", "usd_per_m_output"]].tolist() == [
+        0.3,
+        1.2,
+    ]
+    assert prices.loc["claude-opus-4.6", ["usd_per_m_input", "usd_per_m_output"]].tolist() == [
+        5.0,
+        25.0,
+    ]
     assert prices.loc["kimi-k2.5", "country"] == "CHN"
     assert prices.index.is_unique
 
@@ -273,24 +330,38 @@ def test_restricted_accelerators_follow_the_latest_status():
 
 def test_ban_premium_applies_only_to_restricted_chips_in_china(measurements, accel):
     anchor = deepseek_anchor(measurements, load("model_parameters"), accel)
-    sites = pd.DataFrame({"country": ["CHN", "USA"], "pue": [1.4, 1.4], "electricity_usd_per_kwh": [0.06, 0.08]})
-    costs = site_costs(accel[accel["accelerator_id"].isin(["h800", "ascend-910b"])], anchor, load("assumptions"), 37,
-                       sites, ban_premium=0.5, restricted=["h800"])
+    sites = pd.DataFrame(
+        {"country": ["CHN", "USA"], "pue": [1.4, 1.4], "electricity_usd_per_kwh": [0.06, 0.08]}
+    )
+    costs = site_costs(
+        accel[accel["accelerator_id"].isin(["h800", "ascend-910b"])],
+        anchor,
+        load("assumptions"),
+        37,
+        sites,
+        ban_premium=0.5,
+        restricted=["h800"],
+    )
     central = costs[costs["case"] == "central"].set_index(["accelerator_id", "country"])
     assert central.loc[("h800", "CHN"), "ban_premium"] == 0.5
     assert central.loc[("h800", "USA"), "ban_premium"] == 0.0
     assert central.loc[("ascend-910b", "CHN"), "ban_premium"] == 0.0
     # the same chip costs more to run in China only by the premium and the power price
     assert central.loc[("h800", "CHN"), "capital_usd_per_hour"] == pytest.approx(
-        1.5 * central.loc[("h800", "USA"), "capital_usd_per_hour"])
+        1.5 * central.loc[("h800", "USA"), "capital_usd_per_hour"]
+    )
     worst = costs[costs["case"] == "worst specs"].set_index(["accelerator_id", "country"])
     assert (worst["usd_per_m_output"] >= central["usd_per_m_output"].reindex(worst.index)).all()
 
 
 def test_sensitivity_swing_of_the_electricity_price_by_hand():
     base = _row()
-    table = sensitivity(base, {"electricity_usd_per_kwh": (0.03, 0.09), "card_price_usd": (20000, 40000)},
-                        output_fraction=0.0, measure="usd_per_m_input").set_index("input")
+    table = sensitivity(
+        base,
+        {"electricity_usd_per_kwh": (0.03, 0.09), "card_price_usd": (20000, 40000)},
+        output_fraction=0.0,
+        measure="usd_per_m_input",
+    ).set_index("input")
     # 1.029 kWh per busy hour x $0.06 difference / 36 M input tokens per hour
     assert table.loc["electricity_usd_per_kwh", "swing"] == pytest.approx(1.029 * 0.06 / 36)
     # $20,000 more capital over 5 x 8,760 x 0.5 hours / 36 M tokens

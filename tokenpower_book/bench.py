@@ -27,6 +27,7 @@ import jupytext
 from tokenpower_book.build import build_book, copy_book
 from tokenpower_book.runner import parameters_cell, resolve_chapter, run_chapter
 
+
 def _strip_code(book: Path) -> None:
     """Make the floor twin: drop code cells (and glue roles) from every chapter."""
     for path in (book / "book").glob("*.md"):
@@ -66,7 +67,9 @@ def _scenario_rows() -> list[tuple[str, str, str]]:
     return bench() if bench else []
 
 
-def run_benchmarks(root: Path = Path("."), chapter: str = "intro", param: list[str] | None = None) -> list[tuple]:
+def run_benchmarks(
+    root: Path = Path("."), chapter: str = "intro", param: list[str] | None = None
+) -> list[tuple]:
     """Run every benchmark and print the table; return its rows."""
     root = root.resolve()
     rows: list[tuple[str, str, str]] = []
@@ -75,14 +78,20 @@ def run_benchmarks(root: Path = Path("."), chapter: str = "intro", param: list[s
         print("[bench] clean build ...", flush=True)
         clean, ok = _timed(lambda: build_book(book, quiet=True))
         if not ok:
-            raise SystemExit("bench: the clean build failed; run `python -m tokenpower build` to see why")
-        rows.append(("clean build (execute every chapter)", f"{clean:.1f} s", "target < 30 s (foundation)"))
+            raise SystemExit(
+                "bench: the clean build failed; run `python -m tokenpower build` to see why"
+            )
+        rows.append(
+            ("clean build (execute every chapter)", f"{clean:.1f} s", "target < 30 s (foundation)")
+        )
         print("[bench] no-change rebuild ...", flush=True)
         rebuild, _ = _timed(lambda: build_book(book, quiet=True))
         rows.append(("no-change rebuild", f"{rebuild:.1f} s", "target < 5 s"))
         pairs = param or _default_param(book, chapter)
         print(f"[bench] re-executing {chapter} with {pairs} ...", flush=True)
-        rerun, _ = _timed(lambda: run_chapter(chapter, pairs, root=book, output_dir=Path(tmp) / "run"))
+        rerun, _ = _timed(
+            lambda: run_chapter(chapter, pairs, root=book, output_dir=Path(tmp) / "run")
+        )
         rows.append((f"run {chapter} {' '.join('-p ' + p for p in pairs)}", f"{rerun:.1f} s", ""))
 
         floor_book = copy_book(root, Path(tmp) / "floor")

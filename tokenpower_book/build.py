@@ -62,7 +62,9 @@ def copy_book(root: Path, target: Path) -> Path:
     for name in BOOK_FILES:
         shutil.copy2(root / name, target / name)
     for name in BOOK_DIRS:
-        shutil.copytree(root / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+        shutil.copytree(
+            root / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "_build")
+        )
     return target
 
 
@@ -90,8 +92,13 @@ def build_lock(stage: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_book(root: Path = Path("."), clean: bool = False, stage: Path | None = None,
-               site: Path | None = None, quiet: bool = False) -> bool:
+def build_book(
+    root: Path = Path("."),
+    clean: bool = False,
+    stage: Path | None = None,
+    site: Path | None = None,
+    quiet: bool = False,
+) -> bool:
     """Build the book at ``root``; return True on success.
 
     ``stage`` and ``site`` default to ``_build/stage`` and ``_build/html``
@@ -115,14 +122,28 @@ def _build(root: Path, clean: bool, stage: Path, site: Path, quiet: bool) -> boo
         _say(f"--clean: removing {stage}")
         shutil.rmtree(stage)
     elif stage.exists() and (not key_file.exists() or key_file.read_text().strip() != key):
-        _say("data/, the package or the requirements changed since the last build: "
-             "dropping the execution cache so every chapter runs again")
+        _say(
+            "data/, the package or the requirements changed since the last build: "
+            "dropping the execution cache so every chapter runs again"
+        )
         shutil.rmtree(stage)
     stage.mkdir(parents=True, exist_ok=True)
 
     _say(f"building the book into {stage} (chapters execute where the cache has no result)")
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root),
-           "--path-output", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from jupyter_book.cli.main import main; main()",
+        "build",
+        str(root),
+        "--path-output",
+        str(stage),
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     env = {**os.environ, "TOKENPOWER_DATA_DIR": str(root / "data")}
     result = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL if quiet else None)
     html = stage / "_build" / "html"

@@ -30,7 +30,10 @@ def _check_data(args) -> int:
         print(f"{file}: {len(items)} problem{'s' if len(items) > 1 else ''}")
         for p in items:
             print(f"  {p}")
-    print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {len(by_file)} file(s)", file=sys.stderr)
+    print(
+        f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {len(by_file)} file(s)",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -43,8 +46,12 @@ def _build(args) -> int:
 def _run(args) -> int:
     from tokenpower_book.runner import run_chapter
 
-    out = run_chapter(args.chapter, args.param or [], root=Path(args.root),
-                      output_dir=Path(args.output) if args.output else None)
+    out = run_chapter(
+        args.chapter,
+        args.param or [],
+        root=Path(args.root),
+        output_dir=Path(args.output) if args.output else None,
+    )
     print(f"executed notebook: {out.notebook}")
     print(f"HTML page:         {out.html}")
     return 0
@@ -59,28 +66,56 @@ def _bench(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tokenpower", description=__doc__.splitlines()[0])
-    p.add_argument("--root", default=".", help="the book's folder (where _config.yml is); default: .")
+    p.add_argument(
+        "--root", default=".", help="the book's folder (where _config.yml is); default: ."
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="execute the chapters and build the HTML book into _build/html")
-    b.add_argument("--clean", action="store_true", help="drop the execution cache and the staging build first")
+    b = sub.add_parser(
+        "build", help="execute the chapters and build the HTML book into _build/html"
+    )
+    b.add_argument(
+        "--clean", action="store_true", help="drop the execution cache and the staging build first"
+    )
     b.set_defaults(func=_build)
 
-    r = sub.add_parser("run", help="re-execute one chapter with other values of its parameters cell")
+    r = sub.add_parser(
+        "run", help="re-execute one chapter with other values of its parameters cell"
+    )
     r.add_argument("chapter", help="chapter file name without .md (e.g. intro), or its number")
-    r.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
-                   help="a new value for a variable of the chapter's parameters cell (repeatable)")
-    r.add_argument("-o", "--output", help="folder for the executed notebook and page (default: _build/run)")
+    r.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a new value for a variable of the chapter's parameters cell (repeatable)",
+    )
+    r.add_argument(
+        "-o", "--output", help="folder for the executed notebook and page (default: _build/run)"
+    )
     r.set_defaults(func=_run)
 
-    c = sub.add_parser("check-data", help="validate every resource of data/ and print every problem")
-    c.add_argument("--data-dir", default=None, help="the data folder (default: this checkout's data/)")
+    c = sub.add_parser(
+        "check-data", help="validate every resource of data/ and print every problem"
+    )
+    c.add_argument(
+        "--data-dir", default=None, help="the data folder (default: this checkout's data/)"
+    )
     c.set_defaults(func=_check_data)
 
-    m = sub.add_parser("bench", help="time builds and re-execution, measure page sizes, print a table")
-    m.add_argument("--chapter", default="intro", help="chapter to re-execute with parameters (default: intro)")
-    m.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
-                   help="parameter for the re-execution timing (default: the chapter's first parameter, changed)")
+    m = sub.add_parser(
+        "bench", help="time builds and re-execution, measure page sizes, print a table"
+    )
+    m.add_argument(
+        "--chapter", default="intro", help="chapter to re-execute with parameters (default: intro)"
+    )
+    m.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="parameter for the re-execution timing (default: the chapter's first parameter, changed)",
+    )
     m.set_defaults(func=_bench)
     return p
 

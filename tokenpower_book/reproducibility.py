@@ -31,9 +31,26 @@ from tokenpower_book.build import STAGE, fingerprint
 
 CACHE_ENV = "TOKENPOWER_JUPYTER_CACHE"
 PAGE = "book/reproducibility"
-KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "myst-parser", "jupyter-cache", "sphinx-book-theme",
-                "pandas", "numpy", "altair", "networkx", "jupytext", "nbclient", "vl-convert-python")
-JS_LIBRARIES = {"vega": "vega.min.js", "vega-lite": "vega-lite.min.js", "vega-embed": "vega-embed.min.js"}
+KEY_PACKAGES = (
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "myst-parser",
+    "jupyter-cache",
+    "sphinx-book-theme",
+    "pandas",
+    "numpy",
+    "altair",
+    "networkx",
+    "jupytext",
+    "nbclient",
+    "vl-convert-python",
+)
+JS_LIBRARIES = {
+    "vega": "vega.min.js",
+    "vega-lite": "vega-lite.min.js",
+    "vega-embed": "vega-embed.min.js",
+}
 _JS_VERSION = re.compile(r'(?:\.version=|(?:var|const|let)\s+\w+=)"(\d+\.\d+\.\d+)"')
 
 
@@ -71,7 +88,11 @@ def shipped_js_versions(static_dir: Path) -> pd.DataFrame:
     rows = []
     for name, file in JS_LIBRARIES.items():
         path = Path(static_dir) / file
-        version = js_version(path.read_text(encoding="utf-8", errors="replace")) if path.exists() else None
+        version = (
+            js_version(path.read_text(encoding="utf-8", errors="replace"))
+            if path.exists()
+            else None
+        )
         rows.append((name, version or "not found", file))
     return pd.DataFrame(rows, columns=["package", "version", "file"])
 
@@ -116,14 +137,23 @@ def execution_records(cache_path: Path, chapter_paths: dict[str, Path]) -> pd.Da
     for stem, path in chapter_paths.items():
         record = by_uri.get(str(Path(path).resolve())) or by_uri.get(str(path))
         if record is not None:
-            rows.append((stem, pd.Timestamp(record.created), float(record.data.get("execution_seconds", float("nan")))))
+            rows.append(
+                (
+                    stem,
+                    pd.Timestamp(record.created),
+                    float(record.data.get("execution_seconds", float("nan"))),
+                )
+            )
     return pd.DataFrame(rows, columns=columns)
 
 
 # -- the Sphinx side ---------------------------------------------------------
 
+
 def _point_kernels_at_cache(app) -> None:
-    path = getattr(app.config, "nb_execution_cache_path", "") or str(Path(app.outdir).parent / ".jupyter_cache")
+    path = getattr(app.config, "nb_execution_cache_path", "") or str(
+        Path(app.outdir).parent / ".jupyter_cache"
+    )
     os.environ[CACHE_ENV] = str(Path(path).resolve())
 
 
@@ -158,5 +188,13 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
-__all__ = ["KEY_PACKAGES", "book_root", "data_fingerprint", "default_cache_path", "execution_records", "js_version",
-           "package_versions", "shipped_js_versions"]
+__all__ = [
+    "KEY_PACKAGES",
+    "book_root",
+    "data_fingerprint",
+    "default_cache_path",
+    "execution_records",
+    "js_version",
+    "package_versions",
+    "shipped_js_versions",
+]

@@ -67,9 +67,17 @@ def parameters_cell(nb: nbformat.NotebookNode) -> tuple[int, dict]:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
             values = {}
             for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                if (
+                    isinstance(node, ast.Assign)
+                    and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                ):
                     values[node.targets[0].id] = ast.literal_eval(node.value)
-                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                elif (
+                    isinstance(node, ast.AnnAssign)
+                    and isinstance(node.target, ast.Name)
+                    and node.value is not None
+                ):
                     values[node.target.id] = ast.literal_eval(node.value)
             return index, values
     raise UsageError("the chapter has no code cell tagged 'parameters'")
@@ -84,7 +92,9 @@ def parse_parameters(pairs: list[str], defaults: dict) -> dict:
     values = {}
     for pair in pairs:
         if "=" not in pair:
-            raise UsageError(f"parameter {pair!r} is not of the form name=value; valid parameters: {_describe(defaults)}")
+            raise UsageError(
+                f"parameter {pair!r} is not of the form name=value; valid parameters: {_describe(defaults)}"
+            )
         name, text = (s.strip() for s in pair.split("=", 1))
         if name not in defaults:
             raise UsageError(f"unknown parameter {name!r}; valid parameters: {_describe(defaults)}")
@@ -116,12 +126,19 @@ def _convert(name: str, text: str, default):
             raise ValueError
         return value
     except (ValueError, SyntaxError):
-        raise UsageError(f"parameter {name!r} expects a value of type {kind.__name__} "
-                         f"(default {default!r}), got {text!r}") from None
+        raise UsageError(
+            f"parameter {name!r} expects a value of type {kind.__name__} "
+            f"(default {default!r}), got {text!r}"
+        ) from None
 
 
-def run_chapter(chapter: str, pairs: list[str], root: Path = Path("."), output_dir: Path | None = None,
-                timeout: int = 600) -> RunResult:
+def run_chapter(
+    chapter: str,
+    pairs: list[str],
+    root: Path = Path("."),
+    output_dir: Path | None = None,
+    timeout: int = 600,
+) -> RunResult:
     """Execute ``chapter`` with ``pairs`` (``name=value``) and write notebook and page."""
     root = root.resolve()
     path = resolve_chapter(chapter, root)
@@ -132,18 +149,28 @@ def run_chapter(chapter: str, pairs: list[str], root: Path = Path("."), output_d
         source = "# Injected parameters\n" + "\n".join(f"{k} = {v!r}" for k, v in values.items())
         injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
         nb.cells.insert(index + 1, injected)
-    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
-    print(f"[tokenpower] executing {path.name} with {values or 'its default parameters'} ...", flush=True)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    nb.metadata.setdefault(
+        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+    )
+    print(
+        f"[tokenpower] executing {path.name} with {values or 'its default parameters'} ...",
+        flush=True,
+    )
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     # the kernel inherits the environment: point it at this book's data, for this run only
     previous = os.environ.get("TOKENPOWER_DATA_DIR")
     os.environ["TOKENPOWER_DATA_DIR"] = str(root / "data")
     try:
         client.execute()
     except CellExecutionError as exc:
-        raise UsageError(f"chapter {path.stem} failed with parameters {values}: "
-                         f"{exc.ename}: {exc.evalue}") from None
+        raise UsageError(
+            f"chapter {path.stem} failed with parameters {values}: {exc.ename}: {exc.evalue}"
+        ) from None
     finally:
         if previous is None:
             os.environ.pop("TOKENPOWER_DATA_DIR", None)
@@ -153,7 +180,10 @@ def run_chapter(chapter: str, pairs: list[str], root: Path = Path("."), output_d
     out.mkdir(parents=True, exist_ok=True)
     notebook_path = out / f"{path.stem}.ipynb"
     html_path = out / f"{path.stem}.html"
-    for target, text in ((notebook_path, nbformat.writes(nb)), (html_path, notebook_html(nb, path.stem, values))):
+    for target, text in (
+        (notebook_path, nbformat.writes(nb)),
+        (html_path, notebook_html(nb, path.stem, values)),
+    ):
         tmp = target.with_suffix(target.suffix + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(target)
@@ -176,19 +206,24 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, values: dict) -> str:
         elif cell.cell_type == "code":
             if "remove-cell" in cell.metadata.get("tags", []):
                 continue
-            parts.append(f"<details><summary>code</summary><pre><code>{html.escape(cell.source)}</code></pre></details>")
+            parts.append(
+                f"<details><summary>code</summary><pre><code>{html.escape(cell.source)}</code></pre></details>"
+            )
             for output in cell.get("outputs", []):
                 parts.append(_output_html(output))
     scripts = "\n".join(f'<script src="_static/vega/{name}"></script>' for name in VEGA_FILES)
     shown = ", ".join(f"{k} = {v!r}" for k, v in values.items()) or "default parameters"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{html.escape(title)}</title>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
         f"{scripts}<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}}"
         ".tp-chart-alt{position:absolute;left:-9999px}pre{overflow-x:auto;background:#f6f6f6;padding:.5rem}"
-        ".tp-chart-static{display:none}@media print{.tp-chart{display:none}.tp-chart-static{display:block;max-width:100%}"
+        ".tp-chart-static{display:none}@media "
+        "print{.tp-chart{display:none}.tp-chart-static{display:block;max-width:100%}"
         "details{display:none}}</style>"
-        f"</head><body><p><em>Re-executed with {html.escape(shown)}.</em></p>\n" + "\n".join(parts) + "</body></html>\n"
+        f"</head><body><p><em>Re-executed with {html.escape(shown)}.</em></p>\n"
+        + "\n".join(parts)
+        + "</body></html>\n"
     )
 
 
@@ -211,5 +246,12 @@ def _output_html(output) -> str:
     return ""
 
 
-__all__ = ["RunResult", "chapters", "parameters_cell", "parse_parameters", "resolve_chapter", "run_chapter",
-           "notebook_html"]
+__all__ = [
+    "RunResult",
+    "chapters",
+    "parameters_cell",
+    "parse_parameters",
+    "resolve_chapter",
+    "run_chapter",
+    "notebook_html",
+]

@@ -9,9 +9,7 @@ count it as a list item, so the list has no items.  The entries become
 
 from __future__ import annotations
 
-REPLACEMENTS = (
-    ('role="doc-biblioentry"', 'role="listitem"'),
-)
+REPLACEMENTS = (('role="doc-biblioentry"', 'role="listitem"'),)
 
 
 def fix_body(body: str) -> str:

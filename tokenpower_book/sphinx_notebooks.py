@@ -36,7 +36,7 @@ def setup_cell_source(repository_url: str, branch: str = "main") -> str:
     ``branch``, the branch to clone.  Returns the cell's source text.
     """
     folder = repository_url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") or "book"
-    return f'''# Setup, added to the downloaded notebook: install the book's package where it is missing
+    return f"""# Setup, added to the downloaded notebook: install the book's package where it is missing
 # (Colab, a fresh Jupyter); where it is installed, this cell does nothing.
 import importlib.util, os, subprocess, sys
 
@@ -50,10 +50,12 @@ if importlib.util.find_spec("tokenpower") is None:
     os.environ["TOKENPOWER_DATA_DIR"] = os.path.join(_repository, "data")
     sys.path.insert(0, _repository)  # the editable install is seen by this kernel only after a restart
     importlib.invalidate_caches()
-'''
+"""
 
 
-def chapter_notebook(path: Path, repository_url: str, branch: str = "main") -> nbformat.NotebookNode:
+def chapter_notebook(
+    path: Path, repository_url: str, branch: str = "main"
+) -> nbformat.NotebookNode:
     """The chapter at ``path`` (MyST Markdown notebook) as an nbformat v4 notebook.
 
     Returns the chapter's cells, in order and unexecuted, preceded by the
@@ -61,10 +63,13 @@ def chapter_notebook(path: Path, repository_url: str, branch: str = "main") -> n
     """
     nb = jupytext.read(Path(path))
     nb.metadata.pop("jupytext", None)
-    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    nb.metadata.setdefault(
+        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+    )
     nb.metadata.setdefault("language_info", {"name": "python"})
-    setup = nbformat.v4.new_code_cell(setup_cell_source(repository_url, branch),
-                                      metadata={"tags": [SETUP_TAG]})
+    setup = nbformat.v4.new_code_cell(
+        setup_cell_source(repository_url, branch), metadata={"tags": [SETUP_TAG]}
+    )
     nb.cells.insert(0, setup)
     nb.nbformat, nb.nbformat_minor = 4, max(nb.get("nbformat_minor", 5), 5)
     for index, cell in enumerate(nb.cells):  # stable cell ids, so a rebuild writes the same file
@@ -77,7 +82,9 @@ def _chapters(app) -> dict[str, Path]:
     from tokenpower_book.runner import chapters
 
     found = chapters(Path(app.srcdir))
-    return {f"book/{stem}": path for stem, path in found.items() if f"book/{stem}" in app.env.found_docs}
+    return {
+        f"book/{stem}": path for stem, path in found.items() if f"book/{stem}" in app.env.found_docs
+    }
 
 
 def repository(config_path: Path) -> tuple[str, str]:
@@ -98,7 +105,7 @@ def write_notebooks(app, exception) -> None:
     target = Path(app.outdir) / NOTEBOOK_DIR
     target.mkdir(parents=True, exist_ok=True)
     url, branch = repository(Path(app.srcdir) / "_config.yml")
-    for docname, path in _chapters(app).items():
+    for _docname, path in _chapters(app).items():
         text = nbformat.writes(chapter_notebook(path, url, branch))
         (target / f"{path.stem}.ipynb").write_text(text, encoding="utf-8")
 
@@ -108,11 +115,13 @@ def add_download_link(app, pagename, templatename, context, doctree) -> None:
     if doctree is None or "body" not in context or pagename not in _chapters(app):
         return
     href = context["pathto"](f"{NOTEBOOK_DIR}/{pagename.rsplit('/', 1)[-1]}.ipynb", 1)
-    link = (f'<p class="{LINK_CLASS}"><a href="{html.escape(href, quote=True)}" download>'
-            "Download this chapter as a notebook</a> (runs in Jupyter or Colab)</p>")
+    link = (
+        f'<p class="{LINK_CLASS}"><a href="{html.escape(href, quote=True)}" download>'
+        "Download this chapter as a notebook</a> (runs in Jupyter or Colab)</p>"
+    )
     body = context["body"]
     end = body.find("</h1>")
-    context["body"] = body[:end + 5] + "\n" + link + body[end + 5:] if end >= 0 else link + body
+    context["body"] = body[: end + 5] + "\n" + link + body[end + 5 :] if end >= 0 else link + body
 
 
 def setup(app):
@@ -121,4 +130,10 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
-__all__ = ["chapter_notebook", "repository", "setup_cell_source", "write_notebooks", "add_download_link"]
+__all__ = [
+    "chapter_notebook",
+    "repository",
+    "setup_cell_source",
+    "write_notebooks",
+    "add_download_link",
+]

@@ -80,7 +80,12 @@ def _theme() -> alt.theme.ThemeConfig:
         config={
             "font": FONT,
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
-            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555555", "subtitleFontSize": 11},
+            "title": {
+                "fontSize": 15,
+                "anchor": "start",
+                "subtitleColor": "#555555",
+                "subtitleFontSize": 11,
+            },
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
             "legend": {"labelFontSize": 11, "titleFontSize": 12},
             "range": {"category": list(POWER_COLORS.values()) + [OTHER_COLOR]},
@@ -106,8 +111,14 @@ def static_svg(spec: dict) -> str | None:
     if match and f"{match[1]}.{match[2]}" in vl_convert.get_vegalite_versions():
         version = f"{match[1]}.{match[2]}"
     try:
-        svg = vl_convert.vegalite_to_svg(spec, vl_version=version) if version else vl_convert.vegalite_to_svg(spec)
-    except Exception:  # an unexpected spec: the page keeps its interactive chart, print shows the text
+        svg = (
+            vl_convert.vegalite_to_svg(spec, vl_version=version)
+            if version
+            else vl_convert.vegalite_to_svg(spec)
+        )
+    except (
+        Exception
+    ):  # an unexpected spec: the page keeps its interactive chart, print shows the text
         return None
     # path coordinates to a tenth of a pixel: a map's land shrinks by a quarter, invisibly
     return re.sub(r' d="[^"]*"', lambda m: re.sub(r"(\.\d)\d+", r"\1", m[0]), svg)
@@ -134,8 +145,14 @@ def offline_renderer(spec: dict, **metadata) -> dict:
     alt_text = spec.get("description") or _title_text(spec) or "Chart"
     safe_json = text.replace("</", "<\\/")
     svg = static_svg(spec)
-    static = (f'<img class="tp-chart-static" alt="{html.escape(alt_text, quote=True)}" '
-              f'src="{_svg_data_uri(svg)}">\n') if svg else ""
+    static = (
+        (
+            f'<img class="tp-chart-static" alt="{html.escape(alt_text, quote=True)}" '
+            f'src="{_svg_data_uri(svg)}">\n'
+        )
+        if svg
+        else ""
+    )
     markup = (
         f'<div class="tp-chart" id="{chart_id}" role="img" aria-label="{html.escape(alt_text, quote=True)}"></div>\n'
         f"{static}"
@@ -143,13 +160,13 @@ def offline_renderer(spec: dict, **metadata) -> dict:
         "<script>(function(){"
         f"var spec={safe_json};"
         f'var el=document.getElementById("{chart_id}");'
-        "function draw(){if(window.vegaEmbed){window.vegaEmbed(el,spec,{renderer:\"svg\",actions:false})"
+        'function draw(){if(window.vegaEmbed){window.vegaEmbed(el,spec,{renderer:"svg",actions:false})'
         # the container is the image and carries the text alternative; the drawing's marks are not
         # separate, unlabelled images to assistive technology
-        ".then(function(){var s=el.querySelector(\"svg\");if(s){s.setAttribute(\"aria-hidden\",\"true\");}"
+        '.then(function(){var s=el.querySelector("svg");if(s){s.setAttribute("aria-hidden","true");}'
         # a chart wider than the column scrolls inside its container: keyboard users can then focus and scroll it
-        "function fit(){if(el.scrollWidth>el.clientWidth+1){el.tabIndex=0;}else{el.removeAttribute(\"tabindex\");}}"
-        "fit();window.addEventListener(\"resize\",fit);})"
+        'function fit(){if(el.scrollWidth>el.clientWidth+1){el.tabIndex=0;}else{el.removeAttribute("tabindex");}}'
+        'fit();window.addEventListener("resize",fit);})'
         ".catch(function(e){console.error(e);});}else if(tries++<600){setTimeout(draw,30);}}"
         # where vega-embed never loads (a notebook in Jupyter or Colab) stop after 18 s: the static image shows there
         "var tries=0;draw();})();</script>"
@@ -176,7 +193,9 @@ def use_book_style() -> None:
     alt.theme.enable("tokenpower")
 
 
-def finish(chart: alt.TopLevelMixin, *, title: str, alt_text: str, source: str, subtitle: str | None = None):
+def finish(
+    chart: alt.TopLevelMixin, *, title: str, alt_text: str, source: str, subtitle: str | None = None
+):
     """Give a chart its title, a source line and its text alternative.
 
     ``alt_text`` says in words what the chart shows (it becomes the chart's
@@ -198,7 +217,9 @@ def land_topojson(resolution: str = "110m") -> dict:
     no request at all (``alt.Data(values=..., format=alt.DataFormat(type="topojson",
     feature="land"))``).
     """
-    path = Path(__file__).resolve().parents[2] / "book" / "_static" / "geo" / f"land-{resolution}.json"
+    path = (
+        Path(__file__).resolve().parents[2] / "book" / "_static" / "geo" / f"land-{resolution}.json"
+    )
     return json.loads(path.read_text(encoding="utf-8"))
 
 

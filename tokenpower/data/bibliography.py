@@ -12,8 +12,16 @@ from pathlib import Path
 from tokenpower.data import DataPackage
 
 ENTRY_TYPES = {
-    "book": "book", "article": "article", "report": "techreport", "legal": "misc", "news": "misc",
-    "web": "misc", "dataset": "misc", "code": "misc", "standard": "misc", "assumption": "misc",
+    "book": "book",
+    "article": "article",
+    "report": "techreport",
+    "legal": "misc",
+    "news": "misc",
+    "web": "misc",
+    "dataset": "misc",
+    "code": "misc",
+    "standard": "misc",
+    "assumption": "misc",
     "derived": "misc",
 }
 
@@ -35,8 +43,11 @@ def bibtex(data_dir: Path) -> str:
         has_publisher = isinstance(row.publisher, str)
         if kind in PUBLISHER_FIELD and not has_publisher:
             kind = "misc"  # BibTeX requires journal/publisher/institution for these types
-        fields = [("author", "{" + _escape(row.author) + "}"), ("title", "{" + _escape(row.title) + "}"),
-                  ("year", str(row.year))]
+        fields = [
+            ("author", "{" + _escape(row.author) + "}"),
+            ("title", "{" + _escape(row.title) + "}"),
+            ("year", str(row.year)),
+        ]
         if has_publisher:
             fields.append((PUBLISHER_FIELD.get(kind, "publisher"), _escape(row.publisher)))
         if isinstance(row.url, str):

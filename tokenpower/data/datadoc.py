@@ -18,10 +18,18 @@ def resource_summary(pkg: DataPackage | None = None) -> list[dict]:
         frame = pkg.load(name)
         licences = res.get("licenses") or pkg.descriptor.get("licenses", [])
         sources = sorted(set(frame["source"])) if "source" in frame else []
-        out.append({"name": name, "title": res.get("title", name), "rows": len(frame),
-                    "description": res.get("description", ""), "path": res["path"],
-                    "licences": ", ".join(lic.get("name", "") for lic in licences),
-                    "fields": pkg.schema(name)["fields"], "sources": sources})
+        out.append(
+            {
+                "name": name,
+                "title": res.get("title", name),
+                "rows": len(frame),
+                "description": res.get("description", ""),
+                "path": res["path"],
+                "licences": ", ".join(lic.get("name", "") for lic in licences),
+                "fields": pkg.schema(name)["fields"],
+                "sources": sources,
+            }
+        )
     return out
 
 
@@ -29,14 +37,20 @@ def data_sources_markdown(pkg: DataPackage | None = None) -> str:
     """MyST Markdown describing every resource: fields with units, rows, sources, licence."""
     parts = []
     for res in resource_summary(pkg):
-        parts.append(f"**{_cell(res['title'])}** (`data/{res['path']}`, {res['rows']} rows, "
-                     f"licence {res['licences']})\n")
+        parts.append(
+            f"**{_cell(res['title'])}** (`data/{res['path']}`, {res['rows']} rows, "
+            f"licence {res['licences']})\n"
+        )
         parts.append(f"{res['description']}\n")
         parts.append("| field | type | unit | description |\n|---|---|---|---|")
         for field in res["fields"]:
-            unit = field.get("unit") or (f"see `{field['unitField']}`" if field.get("unitField") else "")
-            parts.append(f"| `{field['name']}` | {field.get('type', 'string')} | {_cell(unit)} | "
-                         f"{_cell(field.get('description', field.get('title', '')))} |")
+            unit = field.get("unit") or (
+                f"see `{field['unitField']}`" if field.get("unitField") else ""
+            )
+            parts.append(
+                f"| `{field['name']}` | {field.get('type', 'string')} | {_cell(unit)} | "
+                f"{_cell(field.get('description', field.get('title', '')))} |"
+            )
         if res["sources"]:
             cites = ", ".join(f"{{cite:t}}`{s}`" for s in res["sources"])
             parts.append(f"\nSources cited by its rows: {cites}.\n")

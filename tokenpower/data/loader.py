@@ -121,13 +121,31 @@ class DataPackage:
             try:
                 text = self.descriptor_path.read_text(encoding="utf-8")
             except FileNotFoundError:
-                raise DataError([Problem(self._rel(self.descriptor_path), None, None,
-                                         "missing-file", "the data package descriptor does not exist")])
+                raise DataError(
+                    [
+                        Problem(
+                            self._rel(self.descriptor_path),
+                            None,
+                            None,
+                            "missing-file",
+                            "the data package descriptor does not exist",
+                        )
+                    ]
+                ) from None
             try:
                 self._descriptor = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise DataError([Problem(self._rel(self.descriptor_path), None, None, "json",
-                                         f"not valid JSON: {exc}")])
+                raise DataError(
+                    [
+                        Problem(
+                            self._rel(self.descriptor_path),
+                            None,
+                            None,
+                            "json",
+                            f"not valid JSON: {exc}",
+                        )
+                    ]
+                ) from None
         return self._descriptor
 
     @property
@@ -149,13 +167,33 @@ class DataPackage:
             try:
                 schema = json.loads(path.read_text(encoding="utf-8"))
             except FileNotFoundError:
-                raise DataError([Problem(self._rel(path), None, None, "missing-file",
-                                         f"the schema of resource '{name}' does not exist")])
+                raise DataError(
+                    [
+                        Problem(
+                            self._rel(path),
+                            None,
+                            None,
+                            "missing-file",
+                            f"the schema of resource '{name}' does not exist",
+                        )
+                    ]
+                ) from None
             except json.JSONDecodeError as exc:
-                raise DataError([Problem(self._rel(path), None, None, "json", f"not valid JSON: {exc}")])
+                raise DataError(
+                    [Problem(self._rel(path), None, None, "json", f"not valid JSON: {exc}")]
+                ) from None
         if not isinstance(schema, dict):
-            raise DataError([Problem(self._rel(self.descriptor_path), None, None, "schema",
-                                     f"resource '{name}' has no schema")])
+            raise DataError(
+                [
+                    Problem(
+                        self._rel(self.descriptor_path),
+                        None,
+                        None,
+                        "schema",
+                        f"resource '{name}' has no schema",
+                    )
+                ]
+            )
         return schema
 
     def path(self, name: str) -> Path:
@@ -175,8 +213,11 @@ class DataPackage:
         schema = self.schema(name)
         path = self.path(name)
         file = self._rel(path)
-        problems = _check_schema(schema, file=self._rel(self.data_dir / str(self.resource(name).get("schema"))),
-                                 resource=name)
+        problems = _check_schema(
+            schema,
+            file=self._rel(self.data_dir / str(self.resource(name).get("schema"))),
+            resource=name,
+        )
         if problems:
             result = (None, problems)
             self._tables[name] = result
@@ -207,26 +248,56 @@ class DataPackage:
                 try:
                     target, target_problems = self._read(ref_name)
                 except KeyError:
-                    problems.append(Problem(table.file, None, ",".join(fields), "foreign-key",
-                                            f"refers to resource '{ref_name}', which the data package does not list"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            None,
+                            ",".join(fields),
+                            "foreign-key",
+                            f"refers to resource '{ref_name}', which the data package does not list",
+                        )
+                    )
                     continue
                 if target is None or target_problems:
-                    problems.append(Problem(table.file, None, ",".join(fields), "foreign-key",
-                                            f"cannot check against resource '{ref_name}', which has problems of its own"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            None,
+                            ",".join(fields),
+                            "foreign-key",
+                            f"cannot check against resource '{ref_name}', which has problems of its own",
+                        )
+                    )
                     continue
             missing = [f for f in ref_fields if f not in target.columns]
             if missing:
-                problems.append(Problem(table.file, None, ",".join(fields), "foreign-key",
-                                        f"resource '{ref_name}' has no field {', '.join(missing)}"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        None,
+                        ",".join(fields),
+                        "foreign-key",
+                        f"resource '{ref_name}' has no field {', '.join(missing)}",
+                    )
+                )
                 continue
-            keys = set(zip(*(target.columns[f] for f in ref_fields)))
-            for i, values in enumerate(zip(*(table.columns[f] for f in fields)), start=1):
+            keys = set(zip(*(target.columns[f] for f in ref_fields), strict=False))
+            for i, values in enumerate(
+                zip(*(table.columns[f] for f in fields), strict=False), start=1
+            ):
                 if any(v is None for v in values):
                     continue
                 if values not in keys:
                     shown = values[0] if len(values) == 1 else values
-                    problems.append(Problem(table.file, i, ",".join(fields), "foreign-key",
-                                            f"{shown!r} is not a {'/'.join(ref_fields)} of resource '{ref_name}'"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            i,
+                            ",".join(fields),
+                            "foreign-key",
+                            f"{shown!r} is not a {'/'.join(ref_fields)} of resource '{ref_name}'",
+                        )
+                    )
         return problems
 
     def validate_all(self) -> list[Problem]:
@@ -239,8 +310,15 @@ class DataPackage:
         seen = set()
         for name in names:
             if name in seen:
-                problems.append(Problem(self._rel(self.descriptor_path), None, None, "descriptor",
-                                        f"resource '{name}' is listed twice"))
+                problems.append(
+                    Problem(
+                        self._rel(self.descriptor_path),
+                        None,
+                        None,
+                        "descriptor",
+                        f"resource '{name}' is listed twice",
+                    )
+                )
             seen.add(name)
             try:
                 problems.extend(self.problems(name))
@@ -249,8 +327,15 @@ class DataPackage:
         listed = {Path(self.resource(n)["path"]).name for n in names}
         for csv_path in sorted(self.data_dir.glob("*.csv")):
             if csv_path.name not in listed:
-                problems.append(Problem(self._rel(csv_path), None, None, "descriptor",
-                                        "this CSV file is not a resource of datapackage.json"))
+                problems.append(
+                    Problem(
+                        self._rel(csv_path),
+                        None,
+                        None,
+                        "descriptor",
+                        "this CSV file is not a resource of datapackage.json",
+                    )
+                )
         return problems
 
     def load(self, name: str) -> pd.DataFrame:
@@ -277,36 +362,82 @@ def _check_schema(schema: dict, file: str, resource: str) -> list[Problem]:
         name = field.get("name")
         ftype = field.get("type", "string")
         if ftype not in TYPES:
-            problems.append(Problem(file, None, name, "schema", f"type '{ftype}' is not one of {', '.join(TYPES)}"))
+            problems.append(
+                Problem(
+                    file, None, name, "schema", f"type '{ftype}' is not one of {', '.join(TYPES)}"
+                )
+            )
         unit_field = field.get("unitField")
         if ftype in NUMERIC_TYPES and not field.get("unit") and not unit_field:
-            problems.append(Problem(file, None, name, "schema",
-                                    "a numeric field must name its unit ('unit', or 'unitField' naming the column that holds it)"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    name,
+                    "schema",
+                    "a numeric field must name its unit ('unit', or 'unitField' naming the column that holds it)",
+                )
+            )
         if unit_field and unit_field not in names:
-            problems.append(Problem(file, None, name, "schema", f"unitField '{unit_field}' is not a field of the schema"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    name,
+                    "schema",
+                    f"unitField '{unit_field}' is not a field of the schema",
+                )
+            )
     if resource not in UNSOURCED_RESOURCES:
         for required in ("source", "confidence"):
             if required not in names:
-                problems.append(Problem(file, None, required, "schema",
-                                        f"every row of fact needs a '{required}' field"))
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        required,
+                        "schema",
+                        f"every row of fact needs a '{required}' field",
+                    )
+                )
         conf = next((f for f in fields if f.get("name") == "confidence"), None)
-        if conf is not None and sorted(conf.get("constraints", {}).get("enum", [])) != sorted(CONFIDENCE_LEVELS):
-            problems.append(Problem(file, None, "confidence", "schema",
-                                    "confidence must be constrained to high, medium, low"))
+        if conf is not None and sorted(conf.get("constraints", {}).get("enum", [])) != sorted(
+            CONFIDENCE_LEVELS
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "confidence",
+                    "schema",
+                    "confidence must be constrained to high, medium, low",
+                )
+            )
         src = next((f for f in fields if f.get("name") == "source"), None)
         if src is not None and not src.get("constraints", {}).get("required"):
             problems.append(Problem(file, None, "source", "schema", "source must be required"))
         fks = [fk for fk in schema.get("foreignKeys", []) if _as_list(fk["fields"]) == ["source"]]
         if "source" in names and not fks:
-            problems.append(Problem(file, None, "source", "schema",
-                                    "source must be a foreign key to resource 'sources'"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "source",
+                    "schema",
+                    "source must be a foreign key to resource 'sources'",
+                )
+            )
     for key in _as_list(schema.get("primaryKey", [])):
         if key not in names:
-            problems.append(Problem(file, None, key, "schema", "primary key field is not in the schema"))
+            problems.append(
+                Problem(file, None, key, "schema", "primary key field is not in the schema")
+            )
     return problems
 
 
-def _read_table(name: str, path: Path, file: str, schema: dict) -> tuple[_Table | None, list[Problem]]:
+def _read_table(
+    name: str, path: Path, file: str, schema: dict
+) -> tuple[_Table | None, list[Problem]]:
     fields = schema["fields"]
     expected = [f["name"] for f in fields]
     missing_values = set(schema.get("missingValues", [""]))
@@ -314,7 +445,9 @@ def _read_table(name: str, path: Path, file: str, schema: dict) -> tuple[_Table 
         return None, [Problem(file, None, None, "missing-file", "the file does not exist")]
     raw = path.read_bytes()
     if not raw.strip():
-        return None, [Problem(file, None, None, "empty-file", "the file is empty: it has no header row")]
+        return None, [
+            Problem(file, None, None, "empty-file", "the file is empty: it has no header row")
+        ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -327,24 +460,54 @@ def _read_table(name: str, path: Path, file: str, schema: dict) -> tuple[_Table 
     problems: list[Problem] = []
     for col in expected:
         if col not in header:
-            problems.append(Problem(file, 0, col, "missing-column", "the schema requires this column but the file has none"))
+            problems.append(
+                Problem(
+                    file,
+                    0,
+                    col,
+                    "missing-column",
+                    "the schema requires this column but the file has none",
+                )
+            )
     for col in header:
         if col not in expected:
-            problems.append(Problem(file, 0, col, "extra-column", "the file has a column that the schema does not define"))
+            problems.append(
+                Problem(
+                    file,
+                    0,
+                    col,
+                    "extra-column",
+                    "the file has a column that the schema does not define",
+                )
+            )
     if problems:
         return None, problems
     if header != expected:
-        return None, [Problem(file, 0, None, "column-order",
-                              f"columns are {header} but the schema orders them {expected}")]
+        return None, [
+            Problem(
+                file,
+                0,
+                None,
+                "column-order",
+                f"columns are {header} but the schema orders them {expected}",
+            )
+        ]
     columns: dict[str, list] = {f["name"]: [] for f in fields}
     for i, row in enumerate(body, start=1):
         if len(row) != len(header):
-            problems.append(Problem(file, i, None, "row-length",
-                                    f"the row has {len(row)} cells but the header has {len(header)}"))
+            problems.append(
+                Problem(
+                    file,
+                    i,
+                    None,
+                    "row-length",
+                    f"the row has {len(row)} cells but the header has {len(header)}",
+                )
+            )
             for f in fields:
                 columns[f["name"]].append(None)
             continue
-        for field, cell in zip(fields, row):
+        for field, cell in zip(fields, row, strict=False):
             value, problem = _cast(field, cell, missing_values)
             if problem:
                 problems.append(Problem(file, i, field["name"], *problem))
@@ -391,8 +554,13 @@ def _cast(field: dict, cell: str, missing_values: set[str]):
             return int(cell), None
     except ValueError:
         pass
-    expected = {"date": "a date (YYYY-MM-DD)", "year": "a year (YYYY)", "boolean": "true or false",
-                "integer": "an integer", "number": "a number"}[ftype]
+    expected = {
+        "date": "a date (YYYY-MM-DD)",
+        "year": "a year (YYYY)",
+        "boolean": "true or false",
+        "integer": "an integer",
+        "number": "a number",
+    }[ftype]
     return None, ("type", f"{cell!r} is not {expected}")
 
 
@@ -411,10 +579,19 @@ def _constraint_problems(table: _Table) -> list[Problem]:
                 continue
             if "enum" in cons and value not in cons["enum"]:
                 allowed = ", ".join(map(str, cons["enum"]))
-                problems.append(Problem(table.file, i, name, "enum", f"{value!r} is not one of: {allowed}"))
+                problems.append(
+                    Problem(table.file, i, name, "enum", f"{value!r} is not one of: {allowed}")
+                )
             if "pattern" in cons and not re.fullmatch(cons["pattern"], str(value)):
-                problems.append(Problem(table.file, i, name, "pattern",
-                                        f"{value!r} does not match the pattern {cons['pattern']}"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        i,
+                        name,
+                        "pattern",
+                        f"{value!r} does not match the pattern {cons['pattern']}",
+                    )
+                )
             for bound, bad in (("minimum", lambda v, b: v < b), ("maximum", lambda v, b: v > b)):
                 if bound in cons:
                     limit = cons[bound]
@@ -422,26 +599,50 @@ def _constraint_problems(table: _Table) -> list[Problem]:
                         limit = dt.date.fromisoformat(str(limit))
                     if bad(value, limit):
                         word = "below the minimum" if bound == "minimum" else "above the maximum"
-                        problems.append(Problem(table.file, i, name, bound, f"{value}{unit} is {word} {limit}{unit}"))
+                        problems.append(
+                            Problem(
+                                table.file, i, name, bound, f"{value}{unit} is {word} {limit}{unit}"
+                            )
+                        )
             if isinstance(value, float) and not math.isfinite(value):
-                problems.append(Problem(table.file, i, name, "type", f"{value} is not a finite number"))
+                problems.append(
+                    Problem(table.file, i, name, "type", f"{value} is not a finite number")
+                )
             if cons.get("unique"):
                 if value in seen:
-                    problems.append(Problem(table.file, i, name, "unique",
-                                            f"{value!r} repeats row {seen[value]}; values must be unique"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            i,
+                            name,
+                            "unique",
+                            f"{value!r} repeats row {seen[value]}; values must be unique",
+                        )
+                    )
                 else:
                     seen[value] = i
     key = _as_list(table.schema.get("primaryKey", []))
     if key:
         seen_keys: dict = {}
-        for i, values in enumerate(zip(*(table.columns[k] for k in key)), start=1):
+        for i, values in enumerate(zip(*(table.columns[k] for k in key), strict=False), start=1):
             if any(v is None for v in values):
-                problems.append(Problem(table.file, i, ",".join(key), "primary-key", "a primary key cell is empty"))
+                problems.append(
+                    Problem(
+                        table.file, i, ",".join(key), "primary-key", "a primary key cell is empty"
+                    )
+                )
                 continue
             if values in seen_keys:
                 shown = values[0] if len(values) == 1 else values
-                problems.append(Problem(table.file, i, ",".join(key), "primary-key",
-                                        f"{shown!r} repeats the key of row {seen_keys[values]}"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        i,
+                        ",".join(key),
+                        "primary-key",
+                        f"{shown!r} repeats the key of row {seen_keys[values]}",
+                    )
+                )
             else:
                 seen_keys[values] = i
     return problems

@@ -92,10 +92,24 @@ class ScenarioError(ValueError):
 
 # -- data ------------------------------------------------------------------------
 
-MARKET_TABLES = ("openrouter_volumes", "openrouter_shares", "llm_models", "labs", "providers", "model_prices",
-                 "flow_regions", "places", "physical_constants", "assumptions", "accelerators",
-                 "accelerator_specs", "inference_measurements", "model_parameters",
-                 "scenario_parameters", "scenarios")
+MARKET_TABLES = (
+    "openrouter_volumes",
+    "openrouter_shares",
+    "llm_models",
+    "labs",
+    "providers",
+    "model_prices",
+    "flow_regions",
+    "places",
+    "physical_constants",
+    "assumptions",
+    "accelerators",
+    "accelerator_specs",
+    "inference_measurements",
+    "model_parameters",
+    "scenario_parameters",
+    "scenarios",
+)
 
 
 def market_tables() -> dict[str, pd.DataFrame]:
@@ -148,36 +162,63 @@ def serving_cost_components(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     a = tables["assumptions"]
     accel = tc.accelerator_inputs(tables["accelerators"], tables["accelerator_specs"], a)
     anchor = tc.deepseek_anchor(tables["inference_measurements"], tables["model_parameters"], accel)
-    sites = pd.DataFrame({"country": ["CHN", "USA"],
-                          "pue": [tc.assumption_value(a, "pue_chn"), tc.assumption_value(a, "pue_usa")],
-                          "electricity_usd_per_kwh": [tc.assumption_value(a, "elec_usd_per_kwh_chn_dc"),
-                                                      tc.assumption_value(a, "elec_usd_per_kwh_usa_dc")]})
+    sites = pd.DataFrame(
+        {
+            "country": ["CHN", "USA"],
+            "pue": [tc.assumption_value(a, "pue_chn"), tc.assumption_value(a, "pue_usa")],
+            "electricity_usd_per_kwh": [
+                tc.assumption_value(a, "elec_usd_per_kwh_chn_dc"),
+                tc.assumption_value(a, "elec_usd_per_kwh_usa_dc"),
+            ],
+        }
+    )
     cost = tc.site_costs(accel, anchor, a, 1.0, sites)
     cost = cost[cost["case"] == "central"].copy()
     cost["m_input_per_hour"] = cost["input_tokens_per_s_per_gpu"] * 3600 / 1e6
     cost["m_output_per_hour"] = cost["output_tokens_per_s_per_gpu"] * 3600 / 1e6
-    return cost[["country", "accelerator_id", "capital_usd_per_hour", "electricity_usd_per_hour",
-                 "other_usd_per_hour", "kwh_per_hour", "m_input_per_hour", "m_output_per_hour"]].reset_index(drop=True)
+    return cost[
+        [
+            "country",
+            "accelerator_id",
+            "capital_usd_per_hour",
+            "electricity_usd_per_hour",
+            "other_usd_per_hour",
+            "kwh_per_hour",
+            "m_input_per_hour",
+            "m_output_per_hour",
+        ]
+    ].reset_index(drop=True)
 
 
 def build_market(tables: dict[str, pd.DataFrame] | None = None) -> Market:
     """The calibration market from the data package (``tables`` from :func:`market_tables`)."""
     tables = tables or market_tables()
-    volumes = fl.calibration_volumes(tables["openrouter_volumes"], tables["llm_models"], tables["labs"])
-    offerings = fl.offering_table(volumes, tables["model_prices"], tables["providers"], tables["llm_models"])
+    volumes = fl.calibration_volumes(
+        tables["openrouter_volumes"], tables["llm_models"], tables["labs"]
+    )
+    offerings = fl.offering_table(
+        volumes, tables["model_prices"], tables["providers"], tables["llm_models"]
+    )
     regions = fl.region_places(tables["flow_regions"], tables["places"])
     const = tables["physical_constants"].set_index("constant_id")["value"]
     route = tc.assumption_value(tables["assumptions"], "fibre_route_factor_central")
     rtt = fl.rtt_floor_matrix_ms(regions, float(const["fibre_delay_ms_per_1000km"]), route)
     users = tables["openrouter_shares"]
     users = users[users["scope"] == "users"].set_index("country")["share_pct"]
-    return Market(volumes=volumes, offerings=offerings, regions=regions, rtt_ms=rtt,
-                  user_share_usa=float(users["USA"]) / 100, user_share_chn=float(users["CHN"]) / 100,
-                  costs=serving_cost_components(tables),
-                  specs=parameter_specs(tables["scenario_parameters"], tables["assumptions"]))
+    return Market(
+        volumes=volumes,
+        offerings=offerings,
+        regions=regions,
+        rtt_ms=rtt,
+        user_share_usa=float(users["USA"]) / 100,
+        user_share_chn=float(users["CHN"]) / 100,
+        costs=serving_cost_components(tables),
+        specs=parameter_specs(tables["scenario_parameters"], tables["assumptions"]),
+    )
 
 
 # -- parameters and scenarios ----------------------------------------------------
+
 
 def _parse(scenario: str, name: str, spec: dict, raw):
     """Read one raw value (string or number) according to its spec."""
@@ -190,7 +231,11 @@ def _parse(scenario: str, name: str, spec: dict, raw):
         if isinstance(raw, (list, tuple)):
             return tuple(str(x).strip() for x in raw if str(x).strip())
         return tuple(x.strip() for x in str(raw).split(";") if x.strip())
-    if raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, float) and math.isnan(raw)):
+    if (
+        raw is None
+        or (isinstance(raw, str) and not raw.strip())
+        or (isinstance(raw, float) and math.isnan(raw))
+    ):
         if name.startswith("capacity_factor_"):
             return None
         raise ScenarioError(scenario, name, "a value is required")
@@ -204,7 +249,9 @@ def _parse(scenario: str, name: str, spec: dict, raw):
         value = int(value)
     lo, hi = spec["min"], spec["max"]
     if not (lo <= value <= hi) or math.isnan(value):
-        raise ScenarioError(scenario, name, f"{value} is outside the valid range {lo} to {hi} {spec['unit']}")
+        raise ScenarioError(
+            scenario, name, f"{value} is outside the valid range {lo} to {hi} {spec['unit']}"
+        )
     return value
 
 
@@ -220,10 +267,16 @@ def parameter_specs(parameters: pd.DataFrame, assumptions: pd.DataFrame) -> dict
     arows = assumptions.set_index("id")
     specs = {}
     for row in parameters.itertuples(index=False):
-        spec = {"type": row.type, "unit": row.unit if isinstance(row.unit, str) else "",
-                "min": float(row.min) if pd.notna(row.min) else -math.inf,
-                "max": float(row.max) if pd.notna(row.max) else math.inf,
-                "basis": row.basis, "source": row.source, "low": None, "high": None}
+        spec = {
+            "type": row.type,
+            "unit": row.unit if isinstance(row.unit, str) else "",
+            "min": float(row.min) if pd.notna(row.min) else -math.inf,
+            "max": float(row.max) if pd.notna(row.max) else math.inf,
+            "basis": row.basis,
+            "source": row.source,
+            "low": None,
+            "high": None,
+        }
         raw = row.default if isinstance(row.default, str) else None
         if pd.notna(row.assumption_id):
             assumed = arows.loc[row.assumption_id]
@@ -242,10 +295,16 @@ def _rules(scenario: str, name: str, items, parts: int) -> list[tuple[str, ...]]
     for item in items:
         bits = tuple(b.strip() for b in item.split(":"))
         if len(bits) != parts:
-            raise ScenarioError(scenario, name, f"rule {item!r} must have {parts} parts separated by ':'")
-        for bit, allowed in zip(bits, vocab):
+            raise ScenarioError(
+                scenario, name, f"rule {item!r} must have {parts} parts separated by ':'"
+            )
+        for bit, allowed in zip(bits, vocab, strict=False):
             if bit != "*" and bit not in allowed:
-                raise ScenarioError(scenario, name, f"rule {item!r}: {bit!r} is not '*' or one of {', '.join(allowed)}")
+                raise ScenarioError(
+                    scenario,
+                    name,
+                    f"rule {item!r}: {bit!r} is not '*' or one of {', '.join(allowed)}",
+                )
         rules.append(bits)
     return rules
 
@@ -264,30 +323,50 @@ def validate_scenario(market: Market, scenario: str, values: dict) -> dict:
     params = {name: spec["default"] for name, spec in specs.items()}
     for name, raw in values.items():
         if name not in specs:
-            raise ScenarioError(scenario, name, f"unknown parameter; valid: {', '.join(sorted(specs))}")
+            raise ScenarioError(
+                scenario, name, f"unknown parameter; valid: {', '.join(sorted(specs))}"
+            )
         params[name] = _parse(scenario, name, specs[name], raw)
     known = set(market.costs["accelerator_id"])
     for name in ("accelerators_chn", "accelerators_usa", "smuggled_accelerators_chn"):
         unknown = [a for a in params[name] if a not in known]
         if unknown:
-            raise ScenarioError(scenario, name, f"unknown accelerator {', '.join(unknown)}; "
-                                f"the cost model knows {', '.join(sorted(known))}")
+            raise ScenarioError(
+                scenario,
+                name,
+                f"unknown accelerator {', '.join(unknown)}; "
+                f"the cost model knows {', '.join(sorted(known))}",
+            )
     both = set(params["accelerators_chn"]) & set(params["smuggled_accelerators_chn"])
     if both:
-        raise ScenarioError(scenario, "smuggled_accelerators_chn",
-                            f"{', '.join(sorted(both))} cannot be both legal (accelerators_chn) and smuggled")
+        raise ScenarioError(
+            scenario,
+            "smuggled_accelerators_chn",
+            f"{', '.join(sorted(both))} cannot be both legal (accelerators_chn) and smuggled",
+        )
     for country in ("chn", "usa"):
-        accessible = params[f"accelerators_{country}"] + (params["smuggled_accelerators_chn"] if country == "chn" else ())
+        accessible = params[f"accelerators_{country}"] + (
+            params["smuggled_accelerators_chn"] if country == "chn" else ()
+        )
         if not accessible and params[f"capacity_factor_{country}"] != 0:
-            raise ScenarioError(scenario, f"accelerators_{country}",
-                                f"no accelerator is accessible; set capacity_factor_{country} to 0 for a country that serves nothing")
+            raise ScenarioError(
+                scenario,
+                f"accelerators_{country}",
+                f"no accelerator is accessible; set capacity_factor_{country} to 0 for a country that serves nothing",
+            )
     if params["user_share_enterprises"] + params["user_share_public_sector"] > 1:
-        raise ScenarioError(scenario, "user_share_public_sector",
-                            "user_share_enterprises + user_share_public_sector exceed 1")
+        raise ScenarioError(
+            scenario,
+            "user_share_public_sector",
+            "user_share_enterprises + user_share_public_sector exceed 1",
+        )
     if market.user_share_usa + market.user_share_chn + params["origin_share_europe"] > 1:
-        raise ScenarioError(scenario, "origin_share_europe",
-                            f"with the US ({market.user_share_usa:.4f}) and China ({market.user_share_chn:.4f}) "
-                            "shares of users it leaves the rest of the world a negative share")
+        raise ScenarioError(
+            scenario,
+            "origin_share_europe",
+            f"with the US ({market.user_share_usa:.4f}) and China ({market.user_share_chn:.4f}) "
+            "shares of users it leaves the rest of the world a negative share",
+        )
     _rules(scenario, "forbid_model_origin", params["forbid_model_origin"], 3)
     _rules(scenario, "forbid_serving_country", params["forbid_serving_country"], 3)
     _rules(scenario, "require_domestic_serving", params["require_domestic_serving"], 2)
@@ -299,10 +378,16 @@ def validate_scenario(market: Market, scenario: str, values: dict) -> dict:
     empty = ~allowed.any(axis=1)
     if empty.any():
         seg = _segment_frame()["segment_id"][empty].tolist()
-        fields = [f for f in ("forbid_model_origin", "forbid_serving_country", "require_domestic_serving")
-                  if params[f]] or ["capacity_factor_chn"]
-        raise ScenarioError(scenario, fields[-1], f"contradictory rules: segment(s) {', '.join(seg)} "
-                            "are left with no allowed offering")
+        fields = [
+            f
+            for f in ("forbid_model_origin", "forbid_serving_country", "require_domestic_serving")
+            if params[f]
+        ] or ["capacity_factor_chn"]
+        raise ScenarioError(
+            scenario,
+            fields[-1],
+            f"contradictory rules: segment(s) {', '.join(seg)} are left with no allowed offering",
+        )
     return params
 
 
@@ -317,26 +402,45 @@ def load_scenarios(market: Market, scenarios: pd.DataFrame) -> dict[str, dict]:
         dup = rows["parameter"][rows["parameter"].duplicated()]
         if not dup.empty:
             raise ScenarioError(sid, dup.iloc[0], "set more than once")
-        out[sid] = validate_scenario(market, sid, dict(zip(rows["parameter"], rows["value"])))
+        out[sid] = validate_scenario(
+            market, sid, dict(zip(rows["parameter"], rows["value"], strict=False))
+        )
     return out
 
 
 # -- segments, demand and the choice set -----------------------------------------
 
+
 def _segment_frame() -> pd.DataFrame:
-    rows = [{"segment_id": f"{o}-{u}", "origin_region": o, "user_type": u}
-            for o in fl.ORIGIN_REGIONS for u in fl.USER_TYPES]
+    rows = [
+        {"segment_id": f"{o}-{u}", "origin_region": o, "user_type": u}
+        for o in fl.ORIGIN_REGIONS
+        for u in fl.USER_TYPES
+    ]
     return pd.DataFrame(rows)
 
 
 def _segment_demand(market: Market, origin_eur, share_ent, share_pub) -> np.ndarray:
     """Tokens per week of each segment, shape (..., 12); broadcasts over draws."""
-    origin_eur, share_ent, share_pub = (np.asarray(x, float) for x in (origin_eur, share_ent, share_pub))
+    origin_eur, share_ent, share_pub = (
+        np.asarray(x, float) for x in (origin_eur, share_ent, share_pub)
+    )
     row = 1.0 - market.user_share_usa - market.user_share_chn - origin_eur
-    origin = np.stack(np.broadcast_arrays(market.user_share_usa + 0 * origin_eur, market.user_share_chn + 0 * origin_eur,
-                                          origin_eur, row), axis=-1)
-    users = np.stack(np.broadcast_arrays(1.0 - share_ent - share_pub, share_ent, share_pub), axis=-1)
-    return market.total_tokens_per_week * (origin[..., :, None] * users[..., None, :]).reshape(*origin.shape[:-1], 12)
+    origin = np.stack(
+        np.broadcast_arrays(
+            market.user_share_usa + 0 * origin_eur,
+            market.user_share_chn + 0 * origin_eur,
+            origin_eur,
+            row,
+        ),
+        axis=-1,
+    )
+    users = np.stack(
+        np.broadcast_arrays(1.0 - share_ent - share_pub, share_ent, share_pub), axis=-1
+    )
+    return market.total_tokens_per_week * (origin[..., :, None] * users[..., None, :]).reshape(
+        *origin.shape[:-1], 12
+    )
 
 
 def _matches(rule_part: str, value: str) -> bool:
@@ -372,14 +476,24 @@ def allowed_matrix(market: Market, params: dict) -> np.ndarray:
 
 # -- costs and prices ------------------------------------------------------------
 
+
 def _gpu_hours_per_m(costs: pd.DataFrame, output_fraction) -> np.ndarray:
     """Busy GPU-hours per million blended tokens at 1B active parameters."""
     f = np.asarray(output_fraction, float)[..., None]
-    return (1 - f) / costs["m_input_per_hour"].to_numpy() + f / costs["m_output_per_hour"].to_numpy()
+    return (1 - f) / costs["m_input_per_hour"].to_numpy() + f / costs[
+        "m_output_per_hour"
+    ].to_numpy()
 
 
-def country_cost_usd_per_m(costs: pd.DataFrame, country: str, legal, smuggled=(), premium: float = 0.0,
-                           multiplier: float = 1.0, output_fraction: float = 0.22) -> dict:
+def country_cost_usd_per_m(
+    costs: pd.DataFrame,
+    country: str,
+    legal,
+    smuggled=(),
+    premium: float = 0.0,
+    multiplier: float = 1.0,
+    output_fraction: float = 0.22,
+) -> dict:
     """Serving cost per million blended tokens in ``country`` at 1B active parameters.
 
     The country serves on the cheapest accelerator it can get: those in
@@ -394,18 +508,36 @@ def country_cost_usd_per_m(costs: pd.DataFrame, country: str, legal, smuggled=()
     here = costs["country"].to_numpy() == country
     ids = costs["accelerator_id"].to_numpy()[here]
     f = float(output_fraction)
-    hours = ((1 - f) / costs["m_input_per_hour"].to_numpy()[here] + f / costs["m_output_per_hour"].to_numpy()[here])
+    hours = (1 - f) / costs["m_input_per_hour"].to_numpy()[here] + f / costs[
+        "m_output_per_hour"
+    ].to_numpy()[here]
     legal_mask = np.isin(ids, list(legal))
     smug_mask = np.isin(ids, list(smuggled)) & ~legal_mask
     cap = costs["capital_usd_per_hour"].to_numpy()[here]
-    running = costs["electricity_usd_per_hour"].to_numpy()[here] + costs["other_usd_per_hour"].to_numpy()[here]
-    usd = np.where(legal_mask, cap + running, np.where(smug_mask, cap * (1 + premium) + running, np.inf)) * hours
+    running = (
+        costs["electricity_usd_per_hour"].to_numpy()[here]
+        + costs["other_usd_per_hour"].to_numpy()[here]
+    )
+    usd = (
+        np.where(
+            legal_mask, cap + running, np.where(smug_mask, cap * (1 + premium) + running, np.inf)
+        )
+        * hours
+    )
     if not np.isfinite(usd).any():
-        return {"usd_per_m": math.inf, "kwh_per_m": math.nan, "gpu_hours_per_m": math.nan, "accelerator_id": ""}
+        return {
+            "usd_per_m": math.inf,
+            "kwh_per_m": math.nan,
+            "gpu_hours_per_m": math.nan,
+            "accelerator_id": "",
+        }
     best = int(np.argmin(usd))
-    return {"usd_per_m": float(usd[best]) * multiplier,
-            "kwh_per_m": float(costs["kwh_per_hour"].to_numpy()[here][best] * hours[best]),
-            "gpu_hours_per_m": float(hours[best]), "accelerator_id": str(ids[best])}
+    return {
+        "usd_per_m": float(usd[best]) * multiplier,
+        "kwh_per_m": float(costs["kwh_per_hour"].to_numpy()[here][best] * hours[best]),
+        "gpu_hours_per_m": float(hours[best]),
+        "accelerator_id": str(ids[best]),
+    }
 
 
 def _country_costs(market: Market, params: dict, baseline: bool) -> dict[str, dict]:
@@ -415,9 +547,14 @@ def _country_costs(market: Market, params: dict, baseline: bool) -> dict[str, di
     for country in fl.SERVING_COUNTRIES:
         c = country.lower()
         out[country] = country_cost_usd_per_m(
-            market.costs, country, get(f"accelerators_{c}"),
+            market.costs,
+            country,
+            get(f"accelerators_{c}"),
             get("smuggled_accelerators_chn") if country == "CHN" else (),
-            get("smuggling_premium_chn"), get(f"cost_multiplier_{c}"), params["output_token_fraction"])
+            get("smuggling_premium_chn"),
+            get(f"cost_multiplier_{c}"),
+            params["output_token_fraction"],
+        )
     return out
 
 
@@ -432,11 +569,17 @@ def _list_prices(market: Market, output_fraction, cache_hit) -> np.ndarray:
     off = market.offerings
     f = np.asarray(output_fraction, float)[..., None]
     h = np.asarray(cache_hit, float)[..., None]
-    return fl.blended_list_price_usd_per_m(off["usd_per_m_input"].to_numpy(), off["usd_per_m_output"].to_numpy(),
-                                           off["usd_per_m_cache_read"].to_numpy(float), f, h)
+    return fl.blended_list_price_usd_per_m(
+        off["usd_per_m_input"].to_numpy(),
+        off["usd_per_m_output"].to_numpy(),
+        off["usd_per_m_cache_read"].to_numpy(float),
+        f,
+        h,
+    )
 
 
 # -- the logit -------------------------------------------------------------------
+
 
 def logit_shares(utility: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Multinomial-logit choice probabilities over the allowed offerings.
@@ -462,8 +605,14 @@ def log_sum(utility: np.ndarray, allowed: np.ndarray) -> np.ndarray:
         return np.log(np.exp(u - top).sum(axis=-1)) + top[..., 0]
 
 
-def calibrate_constants(base_utility: np.ndarray, demand: np.ndarray, group: np.ndarray, targets: np.ndarray,
-                        tol: float = 1e-12, max_iter: int = 100) -> np.ndarray:
+def calibrate_constants(
+    base_utility: np.ndarray,
+    demand: np.ndarray,
+    group: np.ndarray,
+    targets: np.ndarray,
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> np.ndarray:
     """Constants of each group that make the logit reproduce the target volumes.
 
     ``base_utility`` (..., S, O) is the utility without constants, ``demand``
@@ -495,7 +644,9 @@ def calibrate_constants(base_utility: np.ndarray, demand: np.ndarray, group: np.
         weighted = p * demand[..., :, None]
         predicted = weighted.sum(axis=-2)
         with np.errstate(divide="ignore"):
-            gap = np.where(positive, np.log(safe_targets) - np.log(np.where(positive, predicted, 1.0)), 0.0)
+            gap = np.where(
+                positive, np.log(safe_targets) - np.log(np.where(positive, predicted, 1.0)), 0.0
+            )
         return p, weighted, predicted, gap
 
     p, weighted, predicted, gap = state(delta)
@@ -504,7 +655,9 @@ def calibrate_constants(base_utility: np.ndarray, demand: np.ndarray, group: np.
         if np.max(worst) < tol:
             return delta
         # Newton step on log volumes; a draw whose step does not help takes the contraction step instead
-        jac = np.einsum("...sg,gh->...gh", weighted, eye) - np.einsum("...sg,...sh->...gh", weighted, p)
+        jac = np.einsum("...sg,gh->...gh", weighted, eye) - np.einsum(
+            "...sg,...sh->...gh", weighted, p
+        )
         scale = np.where(positive, 1.0 / np.where(positive, predicted, 1.0), 0.0)[..., :, None]
         step = np.linalg.solve(jac * scale + pin + zero_rows, gap[..., None])[..., 0]
         trial = np.where(positive, delta + step, -np.inf)
@@ -520,6 +673,7 @@ def calibrate_constants(base_utility: np.ndarray, demand: np.ndarray, group: np.
 
 
 # -- solving ---------------------------------------------------------------------
+
 
 @dataclass
 class Solution:
@@ -547,8 +701,14 @@ class Solution:
 
 
 def _alphas(params: dict) -> np.ndarray:
-    return np.array([params["price_sensitivity_developers"], params["price_sensitivity_enterprises"],
-                     params["price_sensitivity_public_sector"]] * len(fl.ORIGIN_REGIONS))
+    return np.array(
+        [
+            params["price_sensitivity_developers"],
+            params["price_sensitivity_enterprises"],
+            params["price_sensitivity_public_sector"],
+        ]
+        * len(fl.ORIGIN_REGIONS)
+    )
 
 
 def _group_index(market: Market) -> tuple[np.ndarray, pd.DataFrame]:
@@ -568,7 +728,9 @@ def _group_targets(market: Market, groups: pd.DataFrame, share_cn) -> np.ndarray
     origin = vol.loc[groups["model_id"], "model_origin"].to_numpy()
     countries = groups.groupby("model_id")["serving_country"].transform("nunique").to_numpy()
     served_cn = groups["serving_country"].to_numpy() == "CHN"
-    split = np.where((origin == "CHN") & (countries > 1), np.where(served_cn, share_cn, 1 - share_cn), 1.0)
+    split = np.where(
+        (origin == "CHN") & (countries > 1), np.where(served_cn, share_cn, 1 - share_cn), 1.0
+    )
     return tokens * split
 
 
@@ -588,7 +750,11 @@ def _capacities(params: dict, base_served: dict, throughput_ratio: dict) -> dict
             out[c] = np.inf
             continue
         growth = (1 + params[f"fleet_growth_{c.lower()}"]) ** (params["scenario_year"] - 2026) - 1
-        out[c] = factor * np.asarray(base_served[c], float) * np.maximum(1 + growth * np.asarray(throughput_ratio[c]), 0.0)
+        out[c] = (
+            factor
+            * np.asarray(base_served[c], float)
+            * np.maximum(1 + growth * np.asarray(throughput_ratio[c]), 0.0)
+        )
     return out
 
 
@@ -601,12 +767,18 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
     """
     seg = _segment_frame()
     off = market.offerings.copy()
-    demand = _segment_demand(market, params["origin_share_europe"], params["user_share_enterprises"],
-                             params["user_share_public_sector"])
+    demand = _segment_demand(
+        market,
+        params["origin_share_europe"],
+        params["user_share_enterprises"],
+        params["user_share_public_sector"],
+    )
     alpha = _alphas(params)
     beta = params["latency_sensitivity_per_100ms"]
     rtt = market.rtt_ms.loc[seg["origin_region"], off["serving_country"]].to_numpy()
-    list_price = _list_prices(market, params["output_token_fraction"], params["input_cache_hit_fraction"])
+    list_price = _list_prices(
+        market, params["output_token_fraction"], params["input_cache_hit_fraction"]
+    )
     active = _active_params(market, params["active_params_unlisted_model_b"])
     # serving costs, baseline and scenario
     base_cost = _country_costs(market, params, baseline=True)
@@ -628,21 +800,34 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
     u_scn = -alpha[:, None] * price[None, :] - beta * rtt / 100.0 + const[None, :]
     allowed = allowed_matrix(market, params)
     # capacity
-    base_served = {c: float(targets[groups["serving_country"].to_numpy() == c].sum()) for c in fl.SERVING_COUNTRIES}
-    ratio = {c: (base_cost[c]["gpu_hours_per_m"] / scn_cost[c]["gpu_hours_per_m"]
-                 if np.isfinite(scn_cost[c]["usd_per_m"]) else 0.0) for c in fl.SERVING_COUNTRIES}
+    base_served = {
+        c: float(targets[groups["serving_country"].to_numpy() == c].sum())
+        for c in fl.SERVING_COUNTRIES
+    }
+    ratio = {
+        c: (
+            base_cost[c]["gpu_hours_per_m"] / scn_cost[c]["gpu_hours_per_m"]
+            if np.isfinite(scn_cost[c]["usd_per_m"])
+            else 0.0
+        )
+        for c in fl.SERVING_COUNTRIES
+    }
     capacity = {c: float(v) for c, v in _capacities(params, base_served, ratio).items()}
     for c, cap in capacity.items():
         if cap == 0:
             allowed = allowed & (country != c)[None, :]
     stranded = ~(allowed & np.isfinite(u_scn)).any(axis=1) & (demand > 0)
     if stranded.any():
-        raise ScenarioError(scenario, "share_cn_hosted_chinese_model_tokens",
-                            f"segment(s) {', '.join(seg['segment_id'][stranded])} may use only offerings that carry "
-                            "no tokens in the calibration week at this share; choose a share strictly between 0 and 1")
+        raise ScenarioError(
+            scenario,
+            "share_cn_hosted_chinese_model_tokens",
+            f"segment(s) {', '.join(seg['segment_id'][stranded])} may use only offerings that carry "
+            "no tokens in the calibration week at this share; choose a share strictly between 0 and 1",
+        )
     logit = demand[:, None] * logit_shares(u_scn, allowed)
-    final, rerouted, lost = _reroute(logit, u_scn, alpha, allowed, country, capacity, demand,
-                                     off["model_id"].to_numpy())
+    final, rerouted, lost = _reroute(
+        logit, u_scn, alpha, allowed, country, capacity, demand, off["model_id"].to_numpy()
+    )
     # welfare: log-sum change, minus the utility lost by rerouted tokens
     ls = (log_sum(u_scn, allowed) - log_sum(u_base, True)) / alpha * demand / 1e6
     unserved = np.clip(demand - final.sum(axis=1), 0, None)
@@ -656,15 +841,25 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
     off["cost_usd_per_m"] = cost_scn
     off["kwh_per_m"] = kwh
     off["accelerator_id"] = [scn_cost[c]["accelerator_id"] for c in country]
-    return Solution(scenario, params, seg, off, final, logit, allowed, u_scn, capacity, scn_cost, rerouted)
+    return Solution(
+        scenario, params, seg, off, final, logit, allowed, u_scn, capacity, scn_cost, rerouted
+    )
 
 
 UNIT_TOKENS = 1e3
 """Integer unit of the min-cost flow: a thousand tokens."""
 
 
-def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed: np.ndarray, country: np.ndarray,
-             capacity: dict, demand: np.ndarray, model: np.ndarray) -> tuple[np.ndarray, float, float]:
+def _reroute(
+    logit: np.ndarray,
+    utility: np.ndarray,
+    alpha: np.ndarray,
+    allowed: np.ndarray,
+    country: np.ndarray,
+    capacity: dict,
+    demand: np.ndarray,
+    model: np.ndarray,
+) -> tuple[np.ndarray, float, float]:
     """Move demand above a country's capacity to the next-best allowed offerings.
 
     Returns the flows unchanged when no capacity binds.  Otherwise solves a
@@ -715,7 +910,10 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
             for o in np.nonzero(allowed[s] & own & (keep[s] > 0))[0]:
                 graph.add_edge(node, ("o", o), cost=0, capacity=int(keep[s, o]))
             with np.errstate(invalid="ignore"):
-                loss = np.where(own, np.maximum(np.max(u[s, own]) - u[s], 0.0), ls[s] - u[s]) / alpha[s]
+                loss = (
+                    np.where(own, np.maximum(np.max(u[s, own]) - u[s], 0.0), ls[s] - u[s])
+                    / alpha[s]
+                )
             loss = np.where(allowed[s] & np.isfinite(loss), loss, np.inf)
             # offerings of one country share its capacity, so only the cheapest move into each country matters
             for c in capacity:
@@ -747,7 +945,12 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
             data = graph.get_edge_data(node, target)
             lost_usd[s] += sum(f * data[k]["cost"] for k, f in arcs.items() if data[k]["cost"] > 0)
     served = final.sum(axis=1)
-    scale = np.divide(np.clip(movable.sum(axis=1) - unserved, 0, None), served, out=np.zeros(n_seg), where=served > 0)
+    scale = np.divide(
+        np.clip(movable.sum(axis=1) - unserved, 0, None),
+        served,
+        out=np.zeros(n_seg),
+        where=served > 0,
+    )
     final = committed + final * scale[:, None]
     moved = float(np.clip(final - logit, 0, None).sum())
     unit_cost_usd = UNIT_TOKENS / 1e6 / 1e4  # cost units are 1e-4 USD per million tokens
@@ -755,6 +958,7 @@ def _reroute(logit: np.ndarray, utility: np.ndarray, alpha: np.ndarray, allowed:
 
 
 # -- outcomes --------------------------------------------------------------------
+
 
 def flow_table(solution: Solution) -> pd.DataFrame:
     """The solution's flows in long form: one row per segment and offering with flow.
@@ -765,8 +969,13 @@ def flow_table(solution: Solution) -> pd.DataFrame:
     """
     seg, off = solution.segments, solution.offerings
     s_idx, o_idx = np.nonzero(solution.flows > 0)
-    table = pd.concat([seg.iloc[s_idx][["segment_id", "origin_region", "user_type"]].reset_index(drop=True),
-                       off.iloc[o_idx].reset_index(drop=True)], axis=1)
+    table = pd.concat(
+        [
+            seg.iloc[s_idx][["segment_id", "origin_region", "user_type"]].reset_index(drop=True),
+            off.iloc[o_idx].reset_index(drop=True),
+        ],
+        axis=1,
+    )
     table["tokens"] = solution.flows[s_idx, o_idx]
     table["usd"] = table["tokens"] / 1e6 * table["price_usd_per_m"]
     table["kwh"] = table["tokens"] / 1e6 * table["kwh_per_m"]
@@ -797,7 +1006,15 @@ def outcomes(solution: Solution) -> pd.DataFrame:
     rows = []
 
     def add(measure, key, value, unit):
-        rows.append({"scenario": solution.scenario, "measure": measure, "key": key, "value": float(value), "unit": unit})
+        rows.append(
+            {
+                "scenario": solution.scenario,
+                "measure": measure,
+                "key": key,
+                "value": float(value),
+                "unit": unit,
+            }
+        )
 
     origins = sorted(solution.offerings["model_origin"].unique())
     by_origin = table.groupby("model_origin")["tokens"].sum()
@@ -814,7 +1031,12 @@ def outcomes(solution: Solution) -> pd.DataFrame:
         add("cross_border_kwh", f"{o}->{c}", r["kwh"], "kWh/week")
     exported = cross.groupby("serving_country")["kwh"].sum()
     for c in fl.SERVING_COUNTRIES:
-        add("exported_electricity_gwh_per_year", c, exported.get(c, 0.0) * WEEKS_PER_YEAR / 1e6, "GWh/year")
+        add(
+            "exported_electricity_gwh_per_year",
+            c,
+            exported.get(c, 0.0) * WEEKS_PER_YEAR / 1e6,
+            "GWh/year",
+        )
     add("electricity_gwh_per_year", "total", table["kwh"].sum() * WEEKS_PER_YEAR / 1e6, "GWh/year")
     seg = solution.segments.set_index("segment_id")
     bills = table.groupby("segment_id")[["usd", "tokens"]].sum()
@@ -836,15 +1058,25 @@ def outcomes(solution: Solution) -> pd.DataFrame:
 
 # -- Monte Carlo -----------------------------------------------------------------
 
-UNCERTAIN = ("share_cn_hosted_chinese_model_tokens", "price_sensitivity_developers", "price_sensitivity_enterprises",
-             "price_sensitivity_public_sector", "latency_sensitivity_per_100ms", "user_share_enterprises",
-             "user_share_public_sector", "origin_share_europe", "output_token_fraction", "input_cache_hit_fraction",
-             "active_params_unlisted_model_b")
+UNCERTAIN = (
+    "share_cn_hosted_chinese_model_tokens",
+    "price_sensitivity_developers",
+    "price_sensitivity_enterprises",
+    "price_sensitivity_public_sector",
+    "latency_sensitivity_per_100ms",
+    "user_share_enterprises",
+    "user_share_public_sector",
+    "origin_share_europe",
+    "output_token_fraction",
+    "input_cache_hit_fraction",
+    "active_params_unlisted_model_b",
+)
 """Parameters the Monte Carlo draws (each has an assumption with a range)."""
 
 
-def draw_parameters(market: Market, params: dict, draws: int, seed: int = 0,
-                    uncertain: tuple[str, ...] = UNCERTAIN) -> pd.DataFrame:
+def draw_parameters(
+    market: Market, params: dict, draws: int, seed: int = 0, uncertain: tuple[str, ...] = UNCERTAIN
+) -> pd.DataFrame:
     """Random draws of the uncertain parameters, one row per draw.
 
     Each parameter is triangular on its assumption's (low, central, high),
@@ -864,8 +1096,13 @@ def draw_parameters(market: Market, params: dict, draws: int, seed: int = 0,
     return pd.DataFrame(out)
 
 
-def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0,
-                uncertain: tuple[str, ...] = UNCERTAIN) -> pd.DataFrame:
+def monte_carlo(
+    market: Market,
+    params: dict,
+    draws: int = 10_000,
+    seed: int = 0,
+    uncertain: tuple[str, ...] = UNCERTAIN,
+) -> pd.DataFrame:
     """Key outcomes of a scenario for ``draws`` random draws of the uncertain parameters.
 
     Vectorised over draws: demand, prices, calibration and logit are numpy
@@ -881,10 +1118,21 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
     seg = _segment_frame()
     off = market.offerings
     get = lambda k: d[k].to_numpy() if k in d else np.full(draws, float(params[k]))  # noqa: E731
-    demand = _segment_demand(market, get("origin_share_europe"), get("user_share_enterprises"),
-                             get("user_share_public_sector"))
-    alpha = np.stack([get("price_sensitivity_developers"), get("price_sensitivity_enterprises"),
-                      get("price_sensitivity_public_sector")] * len(fl.ORIGIN_REGIONS), axis=-1)
+    demand = _segment_demand(
+        market,
+        get("origin_share_europe"),
+        get("user_share_enterprises"),
+        get("user_share_public_sector"),
+    )
+    alpha = np.stack(
+        [
+            get("price_sensitivity_developers"),
+            get("price_sensitivity_enterprises"),
+            get("price_sensitivity_public_sector"),
+        ]
+        * len(fl.ORIGIN_REGIONS),
+        axis=-1,
+    )
     beta = get("latency_sensitivity_per_100ms")[:, None, None]
     rtt = market.rtt_ms.loc[seg["origin_region"], off["serving_country"]].to_numpy()[None]
     f = get("output_token_fraction")
@@ -904,7 +1152,9 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
         run = rows["electricity_usd_per_hour"].to_numpy() + rows["other_usd_per_hour"].to_numpy()
         ids = rows["accelerator_id"].to_numpy()
 
-        def cheapest(legal, smuggled, premium, mult):
+        def cheapest(
+            legal, smuggled, premium, mult, ids=ids, cap=cap, run=run, hours=hours, rows=rows
+        ):
             legal_m = np.isin(ids, list(legal))
             smug_m = np.isin(ids, list(smuggled)) & ~legal_m
             unit = np.where(legal_m, cap + run, np.where(smug_m, cap * (1 + premium) + run, np.inf))
@@ -913,14 +1163,25 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
             pick = np.take_along_axis(usd, best[:, None], 1)[:, 0] * mult
             picked_hours = np.take_along_axis(hours, best[:, None], 1)[:, 0]
             kwh = rows["kwh_per_hour"].to_numpy()[best] * picked_hours
-            return np.where(np.isfinite(pick), pick, np.inf), kwh, np.where(np.isfinite(pick), picked_hours, np.nan)
+            return (
+                np.where(np.isfinite(pick), pick, np.inf),
+                kwh,
+                np.where(np.isfinite(pick), picked_hours, np.nan),
+            )
 
         spec = market.specs
-        b_usd, _, b_hours = cheapest(spec[f"accelerators_{lc}"]["default"],
-                            spec["smuggled_accelerators_chn"]["default"] if c == "CHN" else (),
-                            spec["smuggling_premium_chn"]["default"], spec[f"cost_multiplier_{lc}"]["default"])
-        s_usd, s_kwh, s_hours = cheapest(params[f"accelerators_{lc}"], params["smuggled_accelerators_chn"] if c == "CHN" else (),
-                                params["smuggling_premium_chn"], params[f"cost_multiplier_{lc}"])
+        b_usd, _, b_hours = cheapest(
+            spec[f"accelerators_{lc}"]["default"],
+            spec["smuggled_accelerators_chn"]["default"] if c == "CHN" else (),
+            spec["smuggling_premium_chn"]["default"],
+            spec[f"cost_multiplier_{lc}"]["default"],
+        )
+        s_usd, s_kwh, s_hours = cheapest(
+            params[f"accelerators_{lc}"],
+            params["smuggled_accelerators_chn"] if c == "CHN" else (),
+            params["smuggling_premium_chn"],
+            params[f"cost_multiplier_{lc}"],
+        )
         mask = country == c
         per_b_base[:, mask] = b_usd[:, None]
         per_b_scn[:, mask] = s_usd[:, None]
@@ -939,7 +1200,9 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
     u_scn = -alpha[:, :, None] * price[:, None, :] - beta * rtt / 100.0 + const
     allowed = allowed_matrix(market, params)
     flows = demand[:, :, None] * logit_shares(u_scn, allowed[None])
-    welfare = ((log_sum(u_scn, allowed[None]) - log_sum(u_base, True)) / alpha * demand / 1e6).sum(axis=1)
+    welfare = ((log_sum(u_scn, allowed[None]) - log_sum(u_base, True)) / alpha * demand / 1e6).sum(
+        axis=1
+    )
     group_country = groups["serving_country"].to_numpy()
     base_served = {c: targets[:, group_country == c].sum(axis=1) for c in fl.SERVING_COUNTRIES}
     capacity = _capacities(params, base_served, ratio)
@@ -951,7 +1214,7 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
         flows[i] = sol.flows
         welfare[i] = sol.segments["welfare_usd_per_week"].sum()
     tokens = flows.sum(axis=(1, 2))
-    origin_cn = (off["model_origin"].to_numpy() == "CHN")
+    origin_cn = off["model_origin"].to_numpy() == "CHN"
     served_cn = country == "CHN"
     seg_origin = seg["origin_region"].to_numpy()
     kwh = flows * kwh_per_m[:, None, :] / 1e6
@@ -960,14 +1223,18 @@ def monte_carlo(market: Market, params: dict, draws: int = 10_000, seed: int = 0
     out["cn_served_share"] = flows[:, :, served_cn].sum(axis=(1, 2)) / tokens
     for c in fl.SERVING_COUNTRIES:
         foreign = (seg_origin[:, None] != c) & (country[None, :] == c)
-        out[f"exported_gwh_per_year_{c.lower()}"] = (kwh * foreign[None]).sum(axis=(1, 2)) * WEEKS_PER_YEAR / 1e6
+        out[f"exported_gwh_per_year_{c.lower()}"] = (
+            (kwh * foreign[None]).sum(axis=(1, 2)) * WEEKS_PER_YEAR / 1e6
+        )
     out["electricity_gwh_per_year"] = kwh.sum(axis=(1, 2)) * WEEKS_PER_YEAR / 1e6
     out["bill_usd_per_week"] = (flows * price[:, None, :]).sum(axis=(1, 2)) / 1e6
     out["welfare_usd_per_week"] = welfare
     return out
 
 
-def one_at_a_time(evaluate, ranges: dict[str, tuple[float, float]], central: float | None = None) -> pd.DataFrame:
+def one_at_a_time(
+    evaluate, ranges: dict[str, tuple[float, float]], central: float | None = None
+) -> pd.DataFrame:
     """One-at-a-time sensitivity (a tornado): the outcome at each parameter's low and high end.
 
     ``evaluate(name, value)`` returns the outcome with that one parameter
@@ -979,33 +1246,51 @@ def one_at_a_time(evaluate, ranges: dict[str, tuple[float, float]], central: flo
     rows = []
     for name, (low, high) in ranges.items():
         at_low, at_high = float(evaluate(name, low)), float(evaluate(name, high))
-        rows.append({"parameter": name, "low": low, "high": high, "at_low": at_low, "at_high": at_high,
-                     "swing": abs(at_high - at_low)})
-    out = pd.DataFrame(rows).sort_values(["swing", "parameter"], ascending=[False, True]).reset_index(drop=True)
+        rows.append(
+            {
+                "parameter": name,
+                "low": low,
+                "high": high,
+                "at_low": at_low,
+                "at_high": at_high,
+                "swing": abs(at_high - at_low),
+            }
+        )
+    out = (
+        pd.DataFrame(rows)
+        .sort_values(["swing", "parameter"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
     if central is not None:
         out["central"] = float(central)
     return out
 
 
-def tornado(market: Market, params: dict, measure: str, key: str,
-            uncertain: tuple[str, ...] = UNCERTAIN) -> pd.DataFrame:
+def tornado(
+    market: Market, params: dict, measure: str, key: str, uncertain: tuple[str, ...] = UNCERTAIN
+) -> pd.DataFrame:
     """Sensitivity of the outcome ``measure``/``key`` of :func:`outcomes` to each uncertain parameter.
 
     Each parameter of ``uncertain`` that has an assumption range is moved
     alone to its low and its high end (:func:`one_at_a_time`); the outcome
     is 0 where the key is absent.
     """
+
     def value(p):
         out = outcomes(solve(market, p, "tornado"))
         hit = out[(out["measure"] == measure) & (out["key"] == key)]["value"]
         return float(hit.iloc[0]) if len(hit) else 0.0
 
-    ranges = {name: (market.specs[name]["low"], market.specs[name]["high"]) for name in uncertain
-              if market.specs[name]["low"] is not None}
+    ranges = {
+        name: (market.specs[name]["low"], market.specs[name]["high"])
+        for name in uncertain
+        if market.specs[name]["low"] is not None
+    }
     return one_at_a_time(lambda name, v: value({**params, name: v}), ranges, central=value(params))
 
 
 # -- speed -----------------------------------------------------------------------
+
 
 def benchmark(repeats: int = 5, draws: int = 10_000) -> list[tuple[str, str, str]]:
     """Time one scenario solve and a Monte Carlo of ``draws`` draws (for ``bench``).
@@ -1015,7 +1300,9 @@ def benchmark(repeats: int = 5, draws: int = 10_000) -> list[tuple[str, str, str
     """
     market = build_market()
     base = validate_scenario(market, "baseline", {})
-    tight = validate_scenario(market, "cn-capacity-tight", {"capacity_factor_chn": 0.8, "capacity_factor_usa": 1.2})
+    tight = validate_scenario(
+        market, "cn-capacity-tight", {"capacity_factor_chn": 0.8, "capacity_factor_usa": 1.2}
+    )
 
     def best(action, n):
         times = []
@@ -1029,7 +1316,15 @@ def benchmark(repeats: int = 5, draws: int = 10_000) -> list[tuple[str, str, str
     rerouted = best(lambda: solve(market, tight), repeats)
     mc = best(lambda: monte_carlo(market, base, draws=draws), 2)
     return [
-        ("one scenario solve", f"{one * 1000:.1f} ms", "target < 50 ms (baseline: calibration + logit)"),
-        ("one scenario solve with a capacity reroute", f"{rerouted * 1000:.1f} ms", "target < 50 ms (min-cost flow)"),
+        (
+            "one scenario solve",
+            f"{one * 1000:.1f} ms",
+            "target < 50 ms (baseline: calibration + logit)",
+        ),
+        (
+            "one scenario solve with a capacity reroute",
+            f"{rerouted * 1000:.1f} ms",
+            "target < 50 ms (min-cost flow)",
+        ),
         (f"Monte Carlo, {draws:,} draws", f"{mc:.2f} s", "target < 10 s (vectorised, baseline)"),
     ]

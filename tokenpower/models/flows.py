@@ -63,12 +63,21 @@ RESIDUAL_MODELS = {"CHN": "other-chn-top10", "USA": "other-usa-top10"}
 
 # -- calibration volumes ---------------------------------------------------------
 
-def calibration_volumes(volumes: pd.DataFrame, llm_models: pd.DataFrame, labs: pd.DataFrame,
-                        total_id: str = "or-top10-2026-02-week",
-                        named_ids: tuple[str, ...] = ("or-top10-2026-02-week-m2.5", "or-week-2026-02-28-gemini3flash",
-                                                      "or-week-2026-02-28-deepseekv32", "or-week-2026-02-28-kimik25",
-                                                      "or-week-2026-02-28-glm5"),
-                        chinese_total_id: str = "or-cnus-2026-02-16-cn") -> pd.DataFrame:
+
+def calibration_volumes(
+    volumes: pd.DataFrame,
+    llm_models: pd.DataFrame,
+    labs: pd.DataFrame,
+    total_id: str = "or-top10-2026-02-week",
+    named_ids: tuple[str, ...] = (
+        "or-top10-2026-02-week-m2.5",
+        "or-week-2026-02-28-gemini3flash",
+        "or-week-2026-02-28-deepseekv32",
+        "or-week-2026-02-28-kimik25",
+        "or-week-2026-02-28-glm5",
+    ),
+    chinese_total_id: str = "or-cnus-2026-02-16-cn",
+) -> pd.DataFrame:
     """Weekly tokens of each model of the February 2026 top-10 week (trillion tokens).
 
     The sources give the week's top-10 total (``total_id``, 8.7T), the
@@ -87,13 +96,23 @@ def calibration_volumes(volumes: pd.DataFrame, llm_models: pd.DataFrame, labs: p
     missing = [v for v in (total_id, chinese_total_id, *named_ids) if v not in vol.index]
     if missing:
         raise KeyError(f"openrouter_volumes has no row {', '.join(missing)}")
-    models = llm_models.merge(labs[["lab_id", "country"]], on="lab_id", how="left").set_index("model_id")
+    models = llm_models.merge(labs[["lab_id", "country"]], on="lab_id", how="left").set_index(
+        "model_id"
+    )
     rows = []
     for vid in named_ids:
         mid = vol.at[vid, "model_id"]
-        rows.append({"model_id": mid, "name": models.at[mid, "name"], "lab_id": models.at[mid, "lab_id"],
-                     "model_origin": models.at[mid, "country"], "tokens_t": float(vol.at[vid, "tokens_t"]),
-                     "volume_id": vid, "source": vol.at[vid, "source"]})
+        rows.append(
+            {
+                "model_id": mid,
+                "name": models.at[mid, "name"],
+                "lab_id": models.at[mid, "lab_id"],
+                "model_origin": models.at[mid, "country"],
+                "tokens_t": float(vol.at[vid, "tokens_t"]),
+                "volume_id": vid,
+                "source": vol.at[vid, "source"],
+            }
+        )
     named = pd.DataFrame(rows)
     if named["model_id"].duplicated().any():
         raise ValueError("each named volume must be a different model")
@@ -102,22 +121,40 @@ def calibration_volumes(volumes: pd.DataFrame, llm_models: pd.DataFrame, labs: p
     other_cn = chinese - named.loc[named["model_origin"] == "CHN", "tokens_t"].sum()
     other_us = total - chinese - named.loc[named["model_origin"] != "CHN", "tokens_t"].sum()
     if other_cn < 0 or other_us < 0:
-        raise ValueError("the named models exceed the totals they belong to; choose other volume rows")
-    residual = pd.DataFrame([
-        {"model_id": RESIDUAL_MODELS["CHN"], "name": "Other Chinese top-10 models", "lab_id": "",
-         "model_origin": "CHN", "tokens_t": other_cn, "volume_id": f"{chinese_total_id} minus named",
-         "source": vol.at[chinese_total_id, "source"]},
-        {"model_id": RESIDUAL_MODELS["USA"], "name": "Other US top-10 models", "lab_id": "",
-         "model_origin": "USA", "tokens_t": other_us, "volume_id": f"{total_id} minus Chinese and named",
-         "source": vol.at[total_id, "source"]},
-    ])
+        raise ValueError(
+            "the named models exceed the totals they belong to; choose other volume rows"
+        )
+    residual = pd.DataFrame(
+        [
+            {
+                "model_id": RESIDUAL_MODELS["CHN"],
+                "name": "Other Chinese top-10 models",
+                "lab_id": "",
+                "model_origin": "CHN",
+                "tokens_t": other_cn,
+                "volume_id": f"{chinese_total_id} minus named",
+                "source": vol.at[chinese_total_id, "source"],
+            },
+            {
+                "model_id": RESIDUAL_MODELS["USA"],
+                "name": "Other US top-10 models",
+                "lab_id": "",
+                "model_origin": "USA",
+                "tokens_t": other_us,
+                "volume_id": f"{total_id} minus Chinese and named",
+                "source": vol.at[total_id, "source"],
+            },
+        ]
+    )
     return pd.concat([named, residual], ignore_index=True)
 
 
 # -- offerings -------------------------------------------------------------------
 
-def blended_list_price_usd_per_m(usd_per_m_input, usd_per_m_output, usd_per_m_cache_read,
-                                 output_fraction, cache_hit_fraction):
+
+def blended_list_price_usd_per_m(
+    usd_per_m_input, usd_per_m_output, usd_per_m_cache_read, output_fraction, cache_hit_fraction
+):
     """List price of a million tokens of a traffic mix (USD per million tokens).
 
     ``output_fraction`` of the tokens are output; of the input tokens,
@@ -133,8 +170,13 @@ def blended_list_price_usd_per_m(usd_per_m_input, usd_per_m_output, usd_per_m_ca
     return (1 - f) * ((1 - h) * inp + h * cache) + f * np.asarray(usd_per_m_output, float)
 
 
-def offering_table(volumes: pd.DataFrame, model_prices: pd.DataFrame, providers: pd.DataFrame,
-                   llm_models: pd.DataFrame, price_date: str = "2026-03-01") -> pd.DataFrame:
+def offering_table(
+    volumes: pd.DataFrame,
+    model_prices: pd.DataFrame,
+    providers: pd.DataFrame,
+    llm_models: pd.DataFrame,
+    price_date: str = "2026-03-01",
+) -> pd.DataFrame:
     """Every offering (model x host x serving country) of the calibration models.
 
     ``volumes`` is :func:`calibration_volumes`.  A named model's offerings are
@@ -151,8 +193,10 @@ def offering_table(volumes: pd.DataFrame, model_prices: pd.DataFrame, providers:
     ``usd_per_m_cache_read`` (USD per million tokens), ``active_params_b``
     (NaN where the sources do not give it) and ``price_id``.
     """
-    prices = model_prices[(model_prices["price_date"] == pd.Timestamp(price_date))
-                          & model_prices["provider_id"].notna()]
+    prices = model_prices[
+        (model_prices["price_date"] == pd.Timestamp(price_date))
+        & model_prices["provider_id"].notna()
+    ]
     prov = providers.set_index("provider_id")
     params = llm_models.set_index("model_id")["active_params_b"]
     rows = []
@@ -164,27 +208,50 @@ def offering_table(volumes: pd.DataFrame, model_prices: pd.DataFrame, providers:
             country = prov.at[p.provider_id, "serving_country"]
             if country not in SERVING_COUNTRIES:
                 continue
-            rows.append({"model_id": model.model_id, "model_name": model.name, "model_origin": model.model_origin,
-                         "host_id": p.provider_id, "host_name": prov.at[p.provider_id, "name"],
-                         "serving_country": country, "usd_per_m_input": p.usd_per_m_input,
-                         "usd_per_m_output": p.usd_per_m_output, "usd_per_m_cache_read": p.usd_per_m_cache_read,
-                         "active_params_b": params.get(model.model_id, np.nan), "price_id": p.price_id})
+            rows.append(
+                {
+                    "model_id": model.model_id,
+                    "model_name": model.name,
+                    "model_origin": model.model_origin,
+                    "host_id": p.provider_id,
+                    "host_name": prov.at[p.provider_id, "name"],
+                    "serving_country": country,
+                    "usd_per_m_input": p.usd_per_m_input,
+                    "usd_per_m_output": p.usd_per_m_output,
+                    "usd_per_m_cache_read": p.usd_per_m_cache_read,
+                    "active_params_b": params.get(model.model_id, np.nan),
+                    "price_id": p.price_id,
+                }
+            )
     first_party = prices[prices["provider_id"].map(prov["kind"]) == "first-party"].copy()
     first_party["origin"] = first_party["provider_id"].map(prov["hq_country"])
-    residual_hosts = {"CHN": [("other-cn-host", "Other China-hosted hosts", "CHN"),
-                              ("other-us-host", "Other US hosts", "USA")],
-                      "USA": [("other-us-first-party", "Other US first-party APIs", "USA")]}
+    residual_hosts = {
+        "CHN": [
+            ("other-cn-host", "Other China-hosted hosts", "CHN"),
+            ("other-us-host", "Other US hosts", "USA"),
+        ],
+        "USA": [("other-us-first-party", "Other US first-party APIs", "USA")],
+    }
     for model in volumes.itertuples(index=False):
         if model.model_id not in RESIDUAL_MODELS.values():
             continue
         same = first_party[first_party["origin"] == model.model_origin]
         for host_id, host_name, country in residual_hosts[model.model_origin]:
-            rows.append({"model_id": model.model_id, "model_name": model.name, "model_origin": model.model_origin,
-                         "host_id": host_id, "host_name": host_name, "serving_country": country,
-                         "usd_per_m_input": float(same["usd_per_m_input"].median()),
-                         "usd_per_m_output": float(same["usd_per_m_output"].median()),
-                         "usd_per_m_cache_read": float(same["usd_per_m_cache_read"].median()),
-                         "active_params_b": np.nan, "price_id": f"median of {len(same)} first-party prices"})
+            rows.append(
+                {
+                    "model_id": model.model_id,
+                    "model_name": model.name,
+                    "model_origin": model.model_origin,
+                    "host_id": host_id,
+                    "host_name": host_name,
+                    "serving_country": country,
+                    "usd_per_m_input": float(same["usd_per_m_input"].median()),
+                    "usd_per_m_output": float(same["usd_per_m_output"].median()),
+                    "usd_per_m_cache_read": float(same["usd_per_m_cache_read"].median()),
+                    "active_params_b": np.nan,
+                    "price_id": f"median of {len(same)} first-party prices",
+                }
+            )
     table = pd.DataFrame(rows)
     missing = set(volumes["model_id"]) - set(table["model_id"])
     if missing:
@@ -195,18 +262,26 @@ def offering_table(volumes: pd.DataFrame, model_prices: pd.DataFrame, providers:
 
 # -- geography -------------------------------------------------------------------
 
+
 def region_places(flow_regions: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     """Regions with the coordinates of the place that stands in for each.
 
     Returns ``region_id``, ``role``, ``name``, ``place_id``, ``place_name``,
     ``latitude``, ``longitude`` (decimal degrees).
     """
-    merged = flow_regions.merge(places[["place_id", "name", "latitude", "longitude"]].rename(
-        columns={"name": "place_name"}), on="place_id", how="left")
+    merged = flow_regions.merge(
+        places[["place_id", "name", "latitude", "longitude"]].rename(
+            columns={"name": "place_name"}
+        ),
+        on="place_id",
+        how="left",
+    )
     return merged[["region_id", "role", "name", "place_id", "place_name", "latitude", "longitude"]]
 
 
-def rtt_floor_matrix_ms(regions: pd.DataFrame, ms_per_1000km_one_way: float, route_factor: float) -> pd.DataFrame:
+def rtt_floor_matrix_ms(
+    regions: pd.DataFrame, ms_per_1000km_one_way: float, route_factor: float
+) -> pd.DataFrame:
     """Round-trip floor in ms from each origin region to each serving country.
 
     Great-circle distance between the stand-in places, times ``route_factor``
@@ -214,14 +289,21 @@ def rtt_floor_matrix_ms(regions: pd.DataFrame, ms_per_1000km_one_way: float, rou
     :data:`ORIGIN_REGIONS`, columns :data:`SERVING_COUNTRIES`.
     """
     origin = regions[regions["role"] == "origin"].set_index("region_id").loc[list(ORIGIN_REGIONS)]
-    serving = regions[regions["role"] == "serving"].set_index("region_id").loc[list(SERVING_COUNTRIES)]
-    km = great_circle_km(origin["latitude"].to_numpy()[:, None], origin["longitude"].to_numpy()[:, None],
-                         serving["latitude"].to_numpy()[None, :], serving["longitude"].to_numpy()[None, :])
+    serving = (
+        regions[regions["role"] == "serving"].set_index("region_id").loc[list(SERVING_COUNTRIES)]
+    )
+    km = great_circle_km(
+        origin["latitude"].to_numpy()[:, None],
+        origin["longitude"].to_numpy()[:, None],
+        serving["latitude"].to_numpy()[None, :],
+        serving["longitude"].to_numpy()[None, :],
+    )
     rtt = fibre_rtt_floor_ms(km, ms_per_1000km_one_way, route_factor)
     return pd.DataFrame(rtt, index=list(ORIGIN_REGIONS), columns=list(SERVING_COUNTRIES))
 
 
 # -- the graph -------------------------------------------------------------------
+
 
 def _node(layer: str, key: str) -> str:
     return f"{layer}:{key}"
@@ -236,32 +318,45 @@ def request_flow_network(flows: pd.DataFrame) -> nx.DiGraph:
     ``usd`` (per week) and ``kwh`` (per week).  Nodes are named
     ``layer:key`` (``origin:USA``, ``gateway:OpenRouter``,
     ``model:glm-5``, ``host:togetherai``, ``serving:CHN``) and carry ``layer``,
-    ``label`` (``from USA``, the model's or host's name, ``served in CHN``) and ``country`` (the region, the model's origin or the
-    serving country; none for the gateway).  Each edge carries the sums of
-    ``tokens``, ``usd`` and ``kwh`` of the flows that pass it; edges with no
+    ``label`` (``from USA``, the model's or host's name, ``served in CHN``) and
+    ``country`` (the region, the model's origin or the serving country; none for
+    the gateway).  Each edge carries the sums of ``tokens``, ``usd`` and ``kwh`` of the
+    flows that pass it; edges with no
     flow are left out.
     """
     graph = nx.DiGraph()
     used = flows[flows["tokens"] > 0]
     for row in used.itertuples(index=False):
         path = [
-            (_node("origin", row.origin_region), "origin", f"from {row.origin_region}", row.origin_region),
+            (
+                _node("origin", row.origin_region),
+                "origin",
+                f"from {row.origin_region}",
+                row.origin_region,
+            ),
             (_node("gateway", GATEWAY), "gateway", GATEWAY, ""),
             (_node("model", row.model_id), "model", row.model_name, row.model_origin),
             (_node("host", row.host_id), "host", row.host_name, row.serving_country),
-            (_node("serving", row.serving_country), "serving", f"served in {row.serving_country}", row.serving_country),
+            (
+                _node("serving", row.serving_country),
+                "serving",
+                f"served in {row.serving_country}",
+                row.serving_country,
+            ),
         ]
         for name, layer, label, country in path:
             if name not in graph:
                 graph.add_node(name, layer=layer, label=label, country=country)
-        for (u, *_), (v, *_) in zip(path[:-1], path[1:]):
+        for (u, *_), (v, *_) in zip(path[:-1], path[1:], strict=False):
             if graph.has_edge(u, v):
                 data = graph.edges[u, v]
                 data["tokens"] += row.tokens
                 data["usd"] += row.usd
                 data["kwh"] += row.kwh
             else:
-                graph.add_edge(u, v, tokens=float(row.tokens), usd=float(row.usd), kwh=float(row.kwh))
+                graph.add_edge(
+                    u, v, tokens=float(row.tokens), usd=float(row.usd), kwh=float(row.kwh)
+                )
     return graph
 
 
@@ -288,18 +383,39 @@ def node_throughput(graph: nx.DiGraph, attribute: str = "tokens") -> pd.DataFram
     ``layer``, ``label``, ``country``, ``throughput`` and ``share`` (of all
     flow leaving the origins, 0-1), largest first.
     """
-    total = sum(d[attribute] for u, _, d in graph.edges(data=True) if graph.nodes[u]["layer"] == "origin")
+    total = sum(
+        d[attribute] for u, _, d in graph.edges(data=True) if graph.nodes[u]["layer"] == "origin"
+    )
     rows = []
     for node, data in graph.nodes(data=True):
-        edges = graph.out_edges(node, data=True) if data["layer"] == "origin" else graph.in_edges(node, data=True)
+        edges = (
+            graph.out_edges(node, data=True)
+            if data["layer"] == "origin"
+            else graph.in_edges(node, data=True)
+        )
         through = sum(d[attribute] for *_, d in edges)
-        rows.append({"node": node, "layer": data["layer"], "label": data["label"], "country": data["country"],
-                     "throughput": through, "share": through / total if total else 0.0})
-    return pd.DataFrame(rows).sort_values(["throughput", "node"], ascending=[False, True]).reset_index(drop=True)
+        rows.append(
+            {
+                "node": node,
+                "layer": data["layer"],
+                "label": data["label"],
+                "country": data["country"],
+                "throughput": through,
+                "share": through / total if total else 0.0,
+            }
+        )
+    return (
+        pd.DataFrame(rows)
+        .sort_values(["throughput", "node"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
-def chokepoint(graph: nx.DiGraph, layers: tuple[str, ...] = ("model", "host", "serving"),
-               attribute: str = "tokens") -> dict:
+def chokepoint(
+    graph: nx.DiGraph,
+    layers: tuple[str, ...] = ("model", "host", "serving"),
+    attribute: str = "tokens",
+) -> dict:
     """The node of ``layers`` that carries the most flow, with its share (0-1).
 
     The gateway is left out by default: every request of the data passes it
@@ -308,13 +424,22 @@ def chokepoint(graph: nx.DiGraph, layers: tuple[str, ...] = ("model", "host", "s
     """
     table = node_throughput(graph, attribute)
     top = table[table["layer"].isin(layers)].iloc[0]
-    return {"node": top["node"], "layer": top["layer"], "label": top["label"], "country": top["country"],
-            "share": float(top["share"]), "throughput": float(top["throughput"])}
+    return {
+        "node": top["node"],
+        "layer": top["layer"],
+        "label": top["label"],
+        "country": top["country"],
+        "share": float(top["share"]),
+        "throughput": float(top["throughput"]),
+    }
 
 
 # -- drawing tables --------------------------------------------------------------
 
-def layered_layout(graph: nx.DiGraph, attribute: str = "tokens") -> tuple[pd.DataFrame, pd.DataFrame]:
+
+def layered_layout(
+    graph: nx.DiGraph, attribute: str = "tokens"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Positions for a layered flow diagram: one column per layer, nodes stacked by size.
 
     Returns ``(nodes, edges)``.  ``nodes``: ``node``, ``layer``, ``label``,
@@ -337,14 +462,24 @@ def layered_layout(graph: nx.DiGraph, attribute: str = "tokens") -> tuple[pd.Dat
         frames.append(col)
     nodes = pd.concat(frames, ignore_index=True)
     pos = nodes.set_index("node")[["x", "y"]]
-    edges = pd.DataFrame([{"source": u, "target": v, attribute: d[attribute]} for u, v, d in graph.edges(data=True)])
-    edges["x"], edges["y"] = pos.loc[edges["source"], "x"].to_numpy(), pos.loc[edges["source"], "y"].to_numpy()
-    edges["x2"], edges["y2"] = pos.loc[edges["target"], "x"].to_numpy(), pos.loc[edges["target"], "y"].to_numpy()
+    edges = pd.DataFrame(
+        [{"source": u, "target": v, attribute: d[attribute]} for u, v, d in graph.edges(data=True)]
+    )
+    edges["x"], edges["y"] = (
+        pos.loc[edges["source"], "x"].to_numpy(),
+        pos.loc[edges["source"], "y"].to_numpy(),
+    )
+    edges["x2"], edges["y2"] = (
+        pos.loc[edges["target"], "x"].to_numpy(),
+        pos.loc[edges["target"], "y"].to_numpy(),
+    )
     edges["share"] = edges[attribute] / total
     return nodes[["node", "layer", "label", "country", "x", "y", "height", "throughput"]], edges
 
 
-def serving_arcs(flows: pd.DataFrame, regions: pd.DataFrame, attribute: str = "tokens") -> pd.DataFrame:
+def serving_arcs(
+    flows: pd.DataFrame, regions: pd.DataFrame, attribute: str = "tokens"
+) -> pd.DataFrame:
     """Flows from origin regions to serving countries, with both ends' coordinates.
 
     Returns one row per (origin region, serving country) pair with flow:
@@ -376,11 +511,23 @@ def arc_features(arcs: pd.DataFrame, points: int = 40) -> list[dict]:
     features = []
     for row in arcs.to_dict("records"):
         path = great_circle_arc(row["lat"], row["lon"], row["lat2"], row["lon2"], points=points)
-        props = {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in row.items()
-                 if k not in ("lat", "lon", "lat2", "lon2")}
+        props = {
+            k: (float(v) if isinstance(v, (np.floating, float)) else v)
+            for k, v in row.items()
+            if k not in ("lat", "lon", "lat2", "lon2")
+        }
         props["pair"] = f"{row['origin_region']} -> {row['serving_country']}"
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "LineString",
-                                      "coordinates": [[round(float(x), 3), round(float(y), 3)]
-                                                      for x, y in zip(path["longitude"], path["latitude"])]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [round(float(x), 3), round(float(y), 3)]
+                        for x, y in zip(path["longitude"], path["latitude"], strict=False)
+                    ],
+                },
+            }
+        )
     return features

@@ -6,10 +6,7 @@ radius), which is within about 0.5 % of the ellipsoidal distance.
 
 from __future__ import annotations
 
-import json
 import math
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -42,7 +39,9 @@ def great_circle_km(lat1, lon1, lat2, lon2):
     return float(d) if np.ndim(d) == 0 else d
 
 
-def great_circle_arc(lat1: float, lon1: float, lat2: float, lon2: float, points: int = 24) -> pd.DataFrame:
+def great_circle_arc(
+    lat1: float, lon1: float, lat2: float, lon2: float, points: int = 24
+) -> pd.DataFrame:
     """Points along the great circle from (lat1, lon1) to (lat2, lon2), in order.
 
     Returns columns ``order``, ``latitude``, ``longitude`` (``points`` rows,
@@ -58,7 +57,9 @@ def great_circle_arc(lat1: float, lon1: float, lat2: float, lon2: float, points:
     if omega < 1e-12:
         xyz = np.outer(np.ones(points), a)
     else:
-        xyz = (np.outer(np.sin((1 - t) * omega), a) + np.outer(np.sin(t * omega), b)) / math.sin(omega)
+        xyz = (np.outer(np.sin((1 - t) * omega), a) + np.outer(np.sin(t * omega), b)) / math.sin(
+            omega
+        )
     lat = np.degrees(np.arcsin(np.clip(xyz[:, 2], -1, 1)))
     lon = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0]))
     return pd.DataFrame({"order": np.arange(points), "latitude": lat, "longitude": lon})

@@ -79,6 +79,7 @@ OTHER = "XXX"
 
 # -- parameters --------------------------------------------------------------
 
+
 def check_range(name: str, value, low: float, high: float) -> float:
     """``value`` as a float if ``low <= value <= high``, else a ValueError naming ``name``.
 
@@ -88,7 +89,9 @@ def check_range(name: str, value, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name} must be a number between {low} and {high}, not {value!r}")
     if not (low <= float(value) <= high) or np.isnan(value):
-        raise ValueError(f"{name} = {value!r} is out of range: it must lie between {low} and {high}")
+        raise ValueError(
+            f"{name} = {value!r} is out of range: it must lie between {low} and {high}"
+        )
     return float(value)
 
 
@@ -100,11 +103,14 @@ def check_machine(machine: str, machines: dict[str, str] = MACHINES) -> str:
     """
     if machine not in machines:
         valid = ", ".join(repr(m) for m in machines)
-        raise ValueError(f"machine = {machine!r} is not a machine of this chapter; valid machines: {valid}")
+        raise ValueError(
+            f"machine = {machine!r} is not a machine of this chapter; valid machines: {valid}"
+        )
     return machines[machine]
 
 
 # -- mining economics ---------------------------------------------------------
+
 
 def revenue_usd_per_kwh(hashprice_usd_per_th_day, j_per_th):
     """Value delivered per kWh: hashprice / (J/TH x 0.024 kWh per TH-day).
@@ -162,13 +168,19 @@ def machine_table(miners: pd.DataFrame, machines: dict[str, str] = MACHINES) -> 
     Returns columns ``machine`` (short name), ``miner_id``, ``model``,
     ``j_per_th``, ``th_per_s``, ``release_date``, ``source``.
     """
-    table = _labelled_rows(miners, "miner_id", machines, "machine",
-                           ["model", "j_per_th", "th_per_s", "release_date", "source"])
+    table = _labelled_rows(
+        miners,
+        "miner_id",
+        machines,
+        "machine",
+        ["model", "j_per_th", "th_per_s", "release_date", "source"],
+    )
     return table.sort_values("release_date", kind="stable").reset_index(drop=True)
 
 
-def _labelled_rows(table: pd.DataFrame, key: str, labels: dict[str, str], label_column: str,
-                   columns: list[str]) -> pd.DataFrame:
+def _labelled_rows(
+    table: pd.DataFrame, key: str, labels: dict[str, str], label_column: str, columns: list[str]
+) -> pd.DataFrame:
     """The rows of ``table`` whose ``key`` is a value of ``labels``, in its order, labelled.
 
     Returns ``label_column``, ``key`` and ``columns``; a KeyError names the
@@ -177,7 +189,9 @@ def _labelled_rows(table: pd.DataFrame, key: str, labels: dict[str, str], label_
     rows = table.set_index(key)
     missing = [k for k in labels.values() if k not in rows.index]
     if missing:
-        raise KeyError(f"{table.attrs.get('resource', 'the table')} has no row {', '.join(missing)}")
+        raise KeyError(
+            f"{table.attrs.get('resource', 'the table')} has no row {', '.join(missing)}"
+        )
     out = rows.loc[list(labels.values()), columns].reset_index()
     out.insert(0, label_column, list(labels.keys()))
     return out
@@ -207,8 +221,9 @@ def hashprice_points(hashprice: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("mid_date", kind="stable").reset_index(drop=True)
 
 
-def machine_price_usd_per_th(machine_prices: pd.DataFrame, j_per_th: float, date,
-                             kinds=("point", "peak")) -> pd.Series:
+def machine_price_usd_per_th(
+    machine_prices: pd.DataFrame, j_per_th: float, date, kinds=("point", "peak")
+) -> pd.Series:
     """The hardware price (USD per TH/s) nearest in time for a machine of ``j_per_th``.
 
     Among the rows of ``btc_machine_prices`` whose efficiency range holds
@@ -217,19 +232,27 @@ def machine_price_usd_per_th(machine_prices: pd.DataFrame, j_per_th: float, date
     (earliest on a tie).  Raises ValueError if no row applies.
     """
     when = pd.Timestamp(date)
-    rows = machine_prices[(machine_prices["j_per_th_min"] <= j_per_th) & (machine_prices["j_per_th_max"] >= j_per_th)
-                          & machine_prices["kind"].isin(list(kinds))]
+    rows = machine_prices[
+        (machine_prices["j_per_th_min"] <= j_per_th)
+        & (machine_prices["j_per_th_max"] >= j_per_th)
+        & machine_prices["kind"].isin(list(kinds))
+    ]
     if rows.empty:
-        raise ValueError(f"no hardware price of kind {', '.join(kinds)} for a machine of {j_per_th} J/TH")
+        raise ValueError(
+            f"no hardware price of kind {', '.join(kinds)} for a machine of {j_per_th} J/TH"
+        )
     shift = rows["date_precision"].map({"day": 0, "month": 14, "year": 182}).fillna(0)
     mid = rows["date"] + pd.to_timedelta(shift, unit="D")
     gap = (mid - when).abs()
-    order = pd.DataFrame({"gap": gap, "date": rows["date"]}).sort_values(["gap", "date"], kind="stable")
+    order = pd.DataFrame({"gap": gap, "date": rows["date"]}).sort_values(
+        ["gap", "date"], kind="stable"
+    )
     return rows.loc[order.index[0]]
 
 
-def electricity_share_range(machines: pd.DataFrame, machine_prices: pd.DataFrame, tariffs_usd_per_kwh,
-                            life_years: float) -> pd.DataFrame:
+def electricity_share_range(
+    machines: pd.DataFrame, machine_prices: pd.DataFrame, tariffs_usd_per_kwh, life_years: float
+) -> pd.DataFrame:
     """Electricity share of cost for each machine and tariff, at boom and bust hardware prices.
 
     The boom price is the machine's tier's 2021 high (``annual-high``), the
@@ -240,14 +263,26 @@ def electricity_share_range(machines: pd.DataFrame, machine_prices: pd.DataFrame
     """
     rows = []
     for m in machines.itertuples(index=False):
-        for case, kind in (("2021 high hardware price", "annual-high"), ("2022 low hardware price", "annual-low")):
-            price = machine_price_usd_per_th(machine_prices, m.j_per_th, "2021-07-01", kinds=(kind,))
+        for case, kind in (
+            ("2021 high hardware price", "annual-high"),
+            ("2022 low hardware price", "annual-low"),
+        ):
+            price = machine_price_usd_per_th(
+                machine_prices, m.j_per_th, "2021-07-01", kinds=(kind,)
+            )
             capital = capital_usd_per_kwh(price["usd_per_th"], m.j_per_th, life_years)
             for tariff in np.atleast_1d(np.asarray(tariffs_usd_per_kwh, dtype=float)):
-                rows.append({"machine": m.machine, "j_per_th": m.j_per_th, "case": case,
-                             "usd_per_th": price["usd_per_th"], "tariff_usd_per_kwh": float(tariff),
-                             "capital_usd_per_kwh": capital,
-                             "electricity_share": electricity_share(tariff, capital)})
+                rows.append(
+                    {
+                        "machine": m.machine,
+                        "j_per_th": m.j_per_th,
+                        "case": case,
+                        "usd_per_th": price["usd_per_th"],
+                        "tariff_usd_per_kwh": float(tariff),
+                        "capital_usd_per_kwh": capital,
+                        "electricity_share": electricity_share(tariff, capital),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -259,13 +294,23 @@ def reference_tariffs(prices: pd.DataFrame, labels: dict[str, str]) -> pd.DataFr
     range), ``usd_per_kwh_high`` (NaN if none), ``year``, ``source``,
     ``confidence``, in the order of ``labels``.
     """
-    return _labelled_rows(prices, "price_id", labels, "label",
-                          ["usd_per_kwh", "usd_per_kwh_high", "year", "source", "confidence"])
+    return _labelled_rows(
+        prices,
+        "price_id",
+        labels,
+        "label",
+        ["usd_per_kwh", "usd_per_kwh_high", "year", "source", "confidence"],
+    )
 
 
-def bitcoin_value_per_kwh(miners: pd.DataFrame, hashprice: pd.DataFrame, machine_prices: pd.DataFrame,
-                          tariff_usd_per_kwh: float, life_years: float,
-                          machines: dict[str, str] = MACHINES) -> pd.DataFrame:
+def bitcoin_value_per_kwh(
+    miners: pd.DataFrame,
+    hashprice: pd.DataFrame,
+    machine_prices: pd.DataFrame,
+    tariff_usd_per_kwh: float,
+    life_years: float,
+    machines: dict[str, str] = MACHINES,
+) -> pd.DataFrame:
     """Bitcoin's value delivered per kWh and electricity share, by machine and date.
 
     The comparison hook for the token chapters: one row per machine x
@@ -295,22 +340,33 @@ def bitcoin_value_per_kwh(miners: pd.DataFrame, hashprice: pd.DataFrame, machine
             price = machine_price_usd_per_th(machine_prices, m.j_per_th, p.mid_date)
             revenue = revenue_usd_per_kwh(p.usd_per_th_day, m.j_per_th)
             capital = capital_usd_per_kwh(price["usd_per_th"], m.j_per_th, life_years)
-            rows.append({
-                "machine": m.machine, "j_per_th": m.j_per_th, "date": p.mid_date, "period": p.label,
-                "hashprice_usd_per_th_day": p.usd_per_th_day, "revenue_usd_per_kwh": revenue,
-                "tariff_usd_per_kwh": float(tariff_usd_per_kwh), "machine_usd_per_th": price["usd_per_th"],
-                "machine_price_id": price["price_id"], "capital_usd_per_kwh": capital,
-                "electricity_share": electricity_share(tariff_usd_per_kwh, capital),
-                "margin_usd_per_kwh": revenue - tariff_usd_per_kwh,
-                "profit_usd_per_kwh": revenue - tariff_usd_per_kwh - capital,
-                "released": bool(m.release_date <= p.mid_date),
-            })
+            rows.append(
+                {
+                    "machine": m.machine,
+                    "j_per_th": m.j_per_th,
+                    "date": p.mid_date,
+                    "period": p.label,
+                    "hashprice_usd_per_th_day": p.usd_per_th_day,
+                    "revenue_usd_per_kwh": revenue,
+                    "tariff_usd_per_kwh": float(tariff_usd_per_kwh),
+                    "machine_usd_per_th": price["usd_per_th"],
+                    "machine_price_id": price["price_id"],
+                    "capital_usd_per_kwh": capital,
+                    "electricity_share": electricity_share(tariff_usd_per_kwh, capital),
+                    "margin_usd_per_kwh": revenue - tariff_usd_per_kwh,
+                    "profit_usd_per_kwh": revenue - tariff_usd_per_kwh - capital,
+                    "released": bool(m.release_date <= p.mid_date),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # -- the 2021 migration -------------------------------------------------------
 
-def share_snapshot(shares: pd.DataFrame, period: str, sources=None, other: str = OTHER) -> pd.Series:
+
+def share_snapshot(
+    shares: pd.DataFrame, period: str, sources=None, other: str = OTHER
+) -> pd.Series:
     """Countries' shares of hashrate (%) in one ``period`` of ``btc_hashrate_share_country``.
 
     Only rows of the given ``sources`` are used (all if None); a country
@@ -328,7 +384,9 @@ def share_snapshot(shares: pd.DataFrame, period: str, sources=None, other: str =
     snap = rows.set_index("country")["share_pct"].astype(float)
     rest = 100.0 - snap.sum()
     if rest < -0.5:
-        raise ValueError(f"shares of period {period!r} add up to {snap.sum():.2f} %, more than 100 %")
+        raise ValueError(
+            f"shares of period {period!r} add up to {snap.sum():.2f} %, more than 100 %"
+        )
     snap.loc[other] = snap.get(other, 0.0) + max(rest, 0.0)
     return snap
 
@@ -345,14 +403,20 @@ def share_changes(before: pd.Series, after: pd.Series, other: str = OTHER) -> pd
     if other in later.index:
         later.loc[other] += extra
     elif extra:
-        raise ValueError(f"'after' lists countries missing 'before' and 'before' has no {other!r} row to hold them")
+        raise ValueError(
+            f"'after' lists countries missing 'before' and 'before' has no {other!r} row to hold them"
+        )
     out = pd.DataFrame({"country": before.index, "before": before.values, "after": later.values})
     out["change_pts"] = out["after"] - out["before"]
     return out
 
 
-def province_weights(province_shares: pd.DataFrame, period: str, china_share_pct: float,
-                     other: str = "Other provinces") -> pd.Series:
+def province_weights(
+    province_shares: pd.DataFrame,
+    period: str,
+    china_share_pct: float,
+    other: str = "Other provinces",
+) -> pd.Series:
     """Each Chinese province's weight in China's hashrate in one ``period``.
 
     Provinces' shares of *global* hashrate are divided by China's share
@@ -364,7 +428,9 @@ def province_weights(province_shares: pd.DataFrame, period: str, china_share_pct
         raise ValueError(f"no province shares for period {period!r}")
     listed = rows.set_index("province")["share_of_global_pct"].astype(float)
     if listed.sum() > china_share_pct + 1e-9:
-        raise ValueError(f"provinces add up to {listed.sum():.2f} %, more than China's {china_share_pct} %")
+        raise ValueError(
+            f"provinces add up to {listed.sum():.2f} %, more than China's {china_share_pct} %"
+        )
     weights = listed / china_share_pct
     rest = 1.0 - weights.sum()
     if rest > 1e-12:
@@ -393,8 +459,11 @@ def migration_flows(changes: pd.DataFrame, weights: pd.Series, origin: str = "CH
     if gains.empty:
         raise ValueError(f"{origin} lost share but no country gained any")
     w = weights / weights.sum()
-    rows = [{"province": p, "country": c, "share_pts": loss * wp * g / gains.sum()}
-            for p, wp in w.items() for c, g in gains.items()]
+    rows = [
+        {"province": p, "country": c, "share_pts": loss * wp * g / gains.sum()}
+        for p, wp in w.items()
+        for c, g in gains.items()
+    ]
     return pd.DataFrame(rows)
 
 
@@ -405,7 +474,12 @@ def migration_graph(flows: pd.DataFrame) -> nx.DiGraph:
     same pair are summed.
     """
     graph = nx.DiGraph(inferred=True)
-    for row in flows.groupby(["province", "country"], sort=False)["share_pts"].sum().reset_index().itertuples():
+    for row in (
+        flows.groupby(["province", "country"], sort=False)["share_pts"]
+        .sum()
+        .reset_index()
+        .itertuples()
+    ):
         graph.add_node(row.province, kind="province")
         graph.add_node(row.country, kind="country")
         graph.add_edge(row.province, row.country, share_pts=float(row.share_pts))
@@ -424,10 +498,23 @@ def flow_diagram_tables(flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     """
     sides = []
     for side, x in (("province", 0.0), ("country", 1.0)):
-        total = flows.groupby(side, sort=False)["share_pts"].sum().sort_values(ascending=False, kind="stable")
+        total = (
+            flows.groupby(side, sort=False)["share_pts"]
+            .sum()
+            .sort_values(ascending=False, kind="stable")
+        )
         n = len(total)
-        sides.append(pd.DataFrame({"node": total.index, "side": side, "x": x,
-                                   "rank": np.arange(n), "share_pts": total.values}))
+        sides.append(
+            pd.DataFrame(
+                {
+                    "node": total.index,
+                    "side": side,
+                    "x": x,
+                    "rank": np.arange(n),
+                    "share_pts": total.values,
+                }
+            )
+        )
     height = max(len(t) for t in sides) - 1
     for t in sides:
         t["y"] = t["rank"] * (height / max(len(t) - 1, 1)) if len(t) > 1 else height / 2
@@ -440,6 +527,7 @@ def flow_diagram_tables(flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 # -- recovery -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Recovery:
@@ -454,11 +542,17 @@ class Recovery:
 
     @property
     def days_trough_to_recovery(self) -> int | None:
-        return None if self.recovery_date is None else int((self.recovery_date - self.trough_date).days)
+        return (
+            None
+            if self.recovery_date is None
+            else int((self.recovery_date - self.trough_date).days)
+        )
 
     @property
     def days_peak_to_recovery(self) -> int | None:
-        return None if self.recovery_date is None else int((self.recovery_date - self.peak_date).days)
+        return (
+            None if self.recovery_date is None else int((self.recovery_date - self.peak_date).days)
+        )
 
     @property
     def drawdown(self) -> float:
@@ -486,8 +580,14 @@ def recovery_time(series: pd.Series, peak_before) -> Recovery:
     trough_date = tail.idxmin()
     after = s[(s.index > trough_date) & (s >= s[peak_date])]
     rec_date = after.index[0] if not after.empty else None
-    return Recovery(peak_date, float(s[peak_date]), trough_date, float(s[trough_date]),
-                    rec_date, None if rec_date is None else float(s[rec_date]))
+    return Recovery(
+        peak_date,
+        float(s[peak_date]),
+        trough_date,
+        float(s[trough_date]),
+        rec_date,
+        None if rec_date is None else float(s[rec_date]),
+    )
 
 
 def hashrate_series(network_hashrate: pd.DataFrame, estimator: str) -> pd.Series:
@@ -496,7 +596,9 @@ def hashrate_series(network_hashrate: pd.DataFrame, estimator: str) -> pd.Series
     Rows without a value (changes in %) are dropped; a month-precision row
     stands at the first day of its month.
     """
-    rows = network_hashrate[(network_hashrate["estimator"] == estimator) & network_hashrate["ehs"].notna()]
+    rows = network_hashrate[
+        (network_hashrate["estimator"] == estimator) & network_hashrate["ehs"].notna()
+    ]
     if rows.empty:
         valid = ", ".join(sorted(network_hashrate["estimator"].dropna().unique()))
         raise ValueError(f"no hashrate points for estimator {estimator!r}; estimators: {valid}")

@@ -71,14 +71,25 @@ def cable_network(hubs: pd.DataFrame, cables: pd.DataFrame, year: int) -> nx.Mul
         for hub in (cable.from_hub, cable.to_hub):
             if hub not in graph:
                 row = hub_rows.loc[hub]
-                graph.add_node(hub, name=row["name"], latitude=float(row["latitude"]),
-                               longitude=float(row["longitude"]), power=row["controlling_power"],
-                               continent=row.get("continent"))
+                graph.add_node(
+                    hub,
+                    name=row["name"],
+                    latitude=float(row["latitude"]),
+                    longitude=float(row["longitude"]),
+                    power=row["controlling_power"],
+                    continent=row.get("continent"),
+                )
         british = getattr(cable, "british_imperial", None)
-        graph.add_edge(cable.from_hub, cable.to_hub, key=cable.cable_id, year=int(cable.year_used),
-                       owner=cable.owner_nationality, kind=cable.kind,
-                       british=False if pd.isna(british) else bool(british),
-                       length_nmi=None if pd.isna(cable.length_nmi) else float(cable.length_nmi))
+        graph.add_edge(
+            cable.from_hub,
+            cable.to_hub,
+            key=cable.cable_id,
+            year=int(cable.year_used),
+            owner=cable.owner_nationality,
+            kind=cable.kind,
+            british=False if pd.isna(british) else bool(british),
+            length_nmi=None if pd.isna(cable.length_nmi) else float(cable.length_nmi),
+        )
     return graph
 
 
@@ -87,15 +98,28 @@ def edge_table(graph: nx.MultiGraph) -> pd.DataFrame:
     rows = []
     for u, v, key, data in graph.edges(keys=True, data=True):
         a, b = graph.nodes[u], graph.nodes[v]
-        rows.append({"cable_id": key, "from_name": a["name"], "to_name": b["name"],
-                     "lon": a["longitude"], "lat": a["latitude"], "lon2": b["longitude"], "lat2": b["latitude"],
-                     "owner": data["owner"], "year": data["year"], "kind": data["kind"]})
+        rows.append(
+            {
+                "cable_id": key,
+                "from_name": a["name"],
+                "to_name": b["name"],
+                "lon": a["longitude"],
+                "lat": a["latitude"],
+                "lon2": b["longitude"],
+                "lat2": b["latitude"],
+                "owner": data["owner"],
+                "year": data["year"],
+                "kind": data["kind"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _great_circle_nmi(graph: nx.Graph, u, v) -> float:
     a, b = graph.nodes[u], graph.nodes[v]
-    return great_circle_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"]) / KM_PER_NMI
+    return (
+        great_circle_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"]) / KM_PER_NMI
+    )
 
 
 def route_factor(graph: nx.MultiGraph) -> float:
@@ -105,9 +129,11 @@ def route_factor(graph: nx.MultiGraph) -> float:
     none.  A cable is never shorter than the great circle, so the factor
     estimates how much longer real routes were (slack, detours round coasts).
     """
-    ratios = [d["length_nmi"] / _great_circle_nmi(graph, u, v)
-              for u, v, d in graph.edges(data=True)
-              if d.get("length_nmi") is not None and _great_circle_nmi(graph, u, v) > 0]
+    ratios = [
+        d["length_nmi"] / _great_circle_nmi(graph, u, v)
+        for u, v, d in graph.edges(data=True)
+        if d.get("length_nmi") is not None and _great_circle_nmi(graph, u, v) > 0
+    ]
     return float(pd.Series(ratios).median()) if ratios else 1.0
 
 
@@ -137,13 +163,20 @@ def simple_cable_graph(graph: nx.MultiGraph, factor: float | None = None) -> nx.
         parallel = graph.get_edge_data(u, v)
         known = [d["length_nmi"] for d in parallel.values() if d.get("length_nmi") is not None]
         weight = min(known) if known else _great_circle_nmi(graph, u, v) * factor
-        simple.add_edge(u, v, weight=float(weight), length_basis="source" if known else "estimated",
-                        british=all(d.get("british", False) for d in parallel.values()),
-                        cables=tuple(sorted(parallel)))
+        simple.add_edge(
+            u,
+            v,
+            weight=float(weight),
+            length_basis="source" if known else "estimated",
+            british=all(d.get("british", False) for d in parallel.values()),
+            cables=tuple(sorted(parallel)),
+        )
     return simple
 
 
-def british_length_share(graph: nx.MultiGraph, factor: float | None = None, kind: str | None = "cable") -> float:
+def british_length_share(
+    graph: nx.MultiGraph, factor: float | None = None, kind: str | None = "cable"
+) -> float:
     """Share of the network's cable length (nmi) whose owner was British or British-imperial.
 
     Every cable counts once, parallel cables too.  A missing length is the
@@ -158,7 +191,11 @@ def british_length_share(graph: nx.MultiGraph, factor: float | None = None, kind
     for u, v, d in graph.edges(data=True):
         if kind is not None and d.get("kind") != kind:
             continue
-        length = d["length_nmi"] if d.get("length_nmi") is not None else _great_circle_nmi(graph, u, v) * factor
+        length = (
+            d["length_nmi"]
+            if d.get("length_nmi") is not None
+            else _great_circle_nmi(graph, u, v) * factor
+        )
         total += length
         british += length if d.get("british", False) else 0.0
     return british / total if total else float("nan")
@@ -174,9 +211,20 @@ def hub_centrality(graph: nx.Graph, weight: str | None = "weight") -> pd.DataFra
     number of hubs directly linked.  Sorted by betweenness, highest first.
     """
     between = nx.betweenness_centrality(graph, weight=weight, normalized=True)
-    rows = [{"hub_id": n, "name": d.get("name", n), "power": d.get("power"), "continent": d.get("continent"),
-             "degree": graph.degree(n), "betweenness": between[n]} for n, d in graph.nodes(data=True)]
-    table = pd.DataFrame(rows, columns=["hub_id", "name", "power", "continent", "degree", "betweenness"])
+    rows = [
+        {
+            "hub_id": n,
+            "name": d.get("name", n),
+            "power": d.get("power"),
+            "continent": d.get("continent"),
+            "degree": graph.degree(n),
+            "betweenness": between[n],
+        }
+        for n, d in graph.nodes(data=True)
+    ]
+    table = pd.DataFrame(
+        rows, columns=["hub_id", "name", "power", "continent", "degree", "betweenness"]
+    )
     return table.sort_values(["betweenness", "hub_id"], ascending=[False, True], ignore_index=True)
 
 
@@ -207,18 +255,27 @@ def british_path_share(graph: nx.Graph, power: str | None = "GBR", weight: str =
     free.add_edges_from(free_edges)
     pairs = dependent = unavoidable = 0
     for a, b in itertools.combinations(nodes, 2):
-        if graph.nodes[a].get("continent") == graph.nodes[b].get("continent") or not nx.has_path(graph, a, b):
+        if graph.nodes[a].get("continent") == graph.nodes[b].get("continent") or not nx.has_path(
+            graph, a, b
+        ):
             continue
         pairs += 1
         path = nx.shortest_path(graph, a, b, weight=weight)
-        via_edge = any(graph.edges[p, q].get("british", False) for p, q in zip(path, path[1:]))
+        via_edge = any(
+            graph.edges[p, q].get("british", False) for p, q in zip(path, path[1:], strict=False)
+        )
         via_hub = any(n in controlled for n in path[1:-1])
         dependent += via_edge or via_hub
         allowed = free.subgraph([n for n in nodes if n not in controlled or n in (a, b)])
         unavoidable += not nx.has_path(allowed, a, b)
     share = (lambda k: k / pairs) if pairs else (lambda k: float("nan"))
-    return {"pairs": pairs, "dependent": dependent, "unavoidable": unavoidable,
-            "share_dependent": share(dependent), "share_unavoidable": share(unavoidable)}
+    return {
+        "pairs": pairs,
+        "dependent": dependent,
+        "unavoidable": unavoidable,
+        "share_dependent": share(dependent),
+        "share_unavoidable": share(unavoidable),
+    }
 
 
 def without_cables(graph: nx.MultiGraph, cable_ids) -> nx.MultiGraph:
@@ -240,7 +297,11 @@ def reachable_by_continent(graph: nx.Graph, sources) -> pd.DataFrame:
     for source in sources:
         if source in graph:
             reached |= nx.node_connected_component(graph, source)
-    continents = pd.Series({n: d.get("continent") for n, d in graph.nodes(data=True)}, dtype="object")
-    table = pd.DataFrame({"continent": continents, "reached": continents.index.isin(sorted(reached))})
+    continents = pd.Series(
+        {n: d.get("continent") for n, d in graph.nodes(data=True)}, dtype="object"
+    )
+    table = pd.DataFrame(
+        {"continent": continents, "reached": continents.index.isin(sorted(reached))}
+    )
     summary = table.groupby("continent").agg(reachable=("reached", "sum"), hubs=("reached", "size"))
     return summary.reset_index().astype({"reachable": int, "hubs": int})

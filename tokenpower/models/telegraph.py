@@ -51,7 +51,9 @@ SLICE_YEARS = (1858, 1866, 1870, 1902, 1914)
 def check_year(year, name: str = "year", low: int = FIRST_YEAR, high: int = LAST_YEAR) -> int:
     """Return ``year`` if it is a whole number in ``low..high``; else a ValueError naming ``name``."""
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not low <= year <= high:
-        raise ValueError(f"parameter '{name}' must be a whole year from {low} to {high}, not {year!r}")
+        raise ValueError(
+            f"parameter '{name}' must be a whole year from {low} to {high}, not {year!r}"
+        )
     return int(year)
 
 
@@ -93,7 +95,8 @@ def queen_message_speeds(milestones: pd.DataFrame) -> pd.DataFrame:
     words = milestone(milestones, "queen_message_words")[["value", "source"]]
     hours = milestone(milestones, "queen_message_hours")[["value", "source"]]
     pairs = words.rename(columns={"value": "words", "source": "words_source"}).merge(
-        hours.rename(columns={"value": "hours", "source": "hours_source"}), how="cross")
+        hours.rename(columns={"value": "hours", "source": "hours_source"}), how="cross"
+    )
     pairs["wpm"] = words_per_minute(pairs["words"], pairs["hours"])
     return pairs.sort_values(["wpm", "words"], ignore_index=True)
 
@@ -126,8 +129,12 @@ def deflate_gbp(amount_gbp: float, deflators: pd.DataFrame, usd_per_gbp: float) 
     ``to_year``, ``currency``, ``factor`` and ``value`` (in ``currency`` of
     ``to_year``).
     """
-    table = deflators[["deflator_id", "index_name", "from_year", "to_year", "currency", "factor"]].copy()
-    rate = np.where(table["currency"] == "GBP", 1.0, np.where(table["currency"] == "USD", usd_per_gbp, np.nan))
+    table = deflators[
+        ["deflator_id", "index_name", "from_year", "to_year", "currency", "factor"]
+    ].copy()
+    rate = np.where(
+        table["currency"] == "GBP", 1.0, np.where(table["currency"] == "USD", usd_per_gbp, np.nan)
+    )
     if np.isnan(rate).any():
         raise ValueError("deflate_gbp knows only GBP and USD deflators")
     table["value"] = amount_gbp * rate * table["factor"].to_numpy()
@@ -147,8 +154,13 @@ def news_transit_speedup(news_transit: pd.DataFrame) -> pd.DataFrame:
     wide = fastest.pivot(index="route", columns="phase", values="value_hours")
     basis = fastest.pivot(index="route", columns="phase", values="value_basis")
     wide = wide.dropna(subset=["before", "after"])
-    out = pd.DataFrame({"route": wide.index, "before_hours": wide["before"].to_numpy(),
-                        "after_hours": wide["after"].to_numpy()})
+    out = pd.DataFrame(
+        {
+            "route": wide.index,
+            "before_hours": wide["before"].to_numpy(),
+            "after_hours": wide["after"].to_numpy(),
+        }
+    )
     out["speedup"] = out["before_hours"] / out["after_hours"]
     out["assumed"] = (basis.loc[wide.index] == "assumption").any(axis=1).to_numpy()
     return out.sort_values("speedup", ascending=False, ignore_index=True)
@@ -183,8 +195,14 @@ def sourced_cables(cables: pd.DataFrame) -> pd.DataFrame:
     return cables[cables["source"] != "book-assumption"].reset_index(drop=True)
 
 
-def cable_ids(cables: pd.DataFrame, *, owner: str | None = None, closed: int | None = None,
-              british: bool | None = None, kind: str | None = None) -> list[str]:
+def cable_ids(
+    cables: pd.DataFrame,
+    *,
+    owner: str | None = None,
+    closed: int | None = None,
+    british: bool | None = None,
+    kind: str | None = None,
+) -> list[str]:
     """Ids of the cables matching every given condition.
 
     ``owner``: ``owner_nationality``; ``closed``: ``year_closed``;
@@ -236,8 +254,9 @@ def _split_at_antimeridian(lat: np.ndarray, lon: np.ndarray) -> list[tuple[np.nd
     return pieces
 
 
-def cable_arc_table(cables: pd.DataFrame, hubs: pd.DataFrame, max_points: int = 20,
-                    km_per_point: float = 300.0) -> pd.DataFrame:
+def cable_arc_table(
+    cables: pd.DataFrame, hubs: pd.DataFrame, max_points: int = 20, km_per_point: float = 300.0
+) -> pd.DataFrame:
     """Great-circle arcs of every cable, with the years it worked, for a map with a year slider.
 
     Each cable becomes ``min(max_points, max(2, ceil(km / km_per_point) + 1))``
@@ -257,16 +276,28 @@ def cable_arc_table(cables: pd.DataFrame, hubs: pd.DataFrame, max_points: int = 
         a, b = where.loc[cable["from_hub"]], where.loc[cable["to_hub"]]
         km = great_circle_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
         points = int(min(max_points, max(2, math.ceil(km / km_per_point) + 1)))
-        arc = great_circle_arc(a["latitude"], a["longitude"], b["latitude"], b["longitude"], points=points)
+        arc = great_circle_arc(
+            a["latitude"], a["longitude"], b["latitude"], b["longitude"], points=points
+        )
         pieces = _split_at_antimeridian(arc["latitude"].to_numpy(), arc["longitude"].to_numpy())
         for lat, lon in pieces:
             segment += 1
-            frames.append(pd.DataFrame({
-                "cable_id": cable["cable_id"], "segment": segment, "order": np.arange(len(lat)),
-                "latitude": np.round(lat, 2), "longitude": np.round(lon, 2),
-                "owner": cable["owner_nationality"], "kind": cable["kind"],
-                "label": f"{a['name']} - {b['name']}",
-                "first_year": int(life.at[i, "first_year"]), "last_year": int(life.at[i, "last_year"])}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "cable_id": cable["cable_id"],
+                        "segment": segment,
+                        "order": np.arange(len(lat)),
+                        "latitude": np.round(lat, 2),
+                        "longitude": np.round(lon, 2),
+                        "owner": cable["owner_nationality"],
+                        "kind": cable["kind"],
+                        "label": f"{a['name']} - {b['name']}",
+                        "first_year": int(life.at[i, "first_year"]),
+                        "last_year": int(life.at[i, "last_year"]),
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -278,8 +309,14 @@ def hub_lifetimes(cables: pd.DataFrame, hubs: pd.DataFrame) -> pd.DataFrame:
     ``first_year <= Y <= last_year``; a gap in between is not modelled).
     """
     life = _lifetimes(cables)
-    ends = pd.concat([pd.DataFrame({"hub_id": cables[end], **life}) for end in ("from_hub", "to_hub")])
-    spans = ends.groupby("hub_id").agg(first_year=("first_year", "min"), last_year=("last_year", "max"))
-    table = hubs.set_index("hub_id").loc[spans.index, ["name", "latitude", "longitude", "controlling_power"]]
+    ends = pd.concat(
+        [pd.DataFrame({"hub_id": cables[end], **life}) for end in ("from_hub", "to_hub")]
+    )
+    spans = ends.groupby("hub_id").agg(
+        first_year=("first_year", "min"), last_year=("last_year", "max")
+    )
+    table = hubs.set_index("hub_id").loc[
+        spans.index, ["name", "latitude", "longitude", "controlling_power"]
+    ]
     table = table.rename(columns={"controlling_power": "power"}).join(spans).reset_index()
     return table.astype({"first_year": int, "last_year": int})

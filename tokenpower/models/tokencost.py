@@ -72,16 +72,29 @@ HOURS_PER_YEAR = 8760.0
 """Hours in a (non-leap) year."""
 
 COST_INPUT_COLUMNS = (
-    "card_price_usd", "server_capex_factor", "ban_premium", "lifetime_years", "utilisation",
-    "board_power_w", "power_fraction", "server_overhead", "pue", "electricity_usd_per_kwh",
-    "other_opex_usd_per_gpu_hour", "input_tokens_per_s_per_gpu", "output_tokens_per_s_per_gpu",
+    "card_price_usd",
+    "server_capex_factor",
+    "ban_premium",
+    "lifetime_years",
+    "utilisation",
+    "board_power_w",
+    "power_fraction",
+    "server_overhead",
+    "pue",
+    "electricity_usd_per_kwh",
+    "other_opex_usd_per_gpu_hour",
+    "input_tokens_per_s_per_gpu",
+    "output_tokens_per_s_per_gpu",
 )
 """Columns :func:`token_cost` needs (see :func:`cost_inputs` for their units)."""
 
 
 # -- the model -----------------------------------------------------------------
 
-def capital_usd_per_busy_hour(card_price_usd, server_capex_factor, ban_premium, lifetime_years, utilisation):
+
+def capital_usd_per_busy_hour(
+    card_price_usd, server_capex_factor, ban_premium, lifetime_years, utilisation
+):
     """Capital cost of one accelerator per hour in which it serves (USD/h).
 
     ``card_price_usd`` (USD per card) x ``server_capex_factor`` (server price /
@@ -89,8 +102,14 @@ def capital_usd_per_busy_hour(card_price_usd, server_capex_factor, ban_premium, 
     mark-up), spread evenly over ``lifetime_years`` and charged to the share
     ``utilisation`` (0-1] of the year's hours in which the GPU serves.
     """
-    installed = np.asarray(card_price_usd, float) * np.asarray(server_capex_factor, float) * (1 + np.asarray(ban_premium, float))
-    return installed / (np.asarray(lifetime_years, float) * HOURS_PER_YEAR * np.asarray(utilisation, float))
+    installed = (
+        np.asarray(card_price_usd, float)
+        * np.asarray(server_capex_factor, float)
+        * (1 + np.asarray(ban_premium, float))
+    )
+    return installed / (
+        np.asarray(lifetime_years, float) * HOURS_PER_YEAR * np.asarray(utilisation, float)
+    )
 
 
 def electricity_kwh_per_busy_hour(board_power_w, power_fraction, server_overhead, pue):
@@ -101,8 +120,13 @@ def electricity_kwh_per_busy_hour(board_power_w, power_fraction, server_overhead
     accelerator power: host CPUs, memory, network) x ``pue`` (facility power /
     IT power).
     """
-    return (np.asarray(board_power_w, float) / 1000.0 * np.asarray(power_fraction, float)
-            * np.asarray(server_overhead, float) * np.asarray(pue, float))
+    return (
+        np.asarray(board_power_w, float)
+        / 1000.0
+        * np.asarray(power_fraction, float)
+        * np.asarray(server_overhead, float)
+        * np.asarray(pue, float)
+    )
 
 
 def other_usd_per_busy_hour(other_opex_usd_per_gpu_hour, utilisation):
@@ -114,26 +138,38 @@ def other_usd_per_busy_hour(other_opex_usd_per_gpu_hour, utilisation):
     return np.asarray(other_opex_usd_per_gpu_hour, float) / np.asarray(utilisation, float)
 
 
-def decode_tokens_per_s_per_gpu(anchor_tokens_per_s, anchor_mem_bw_tbs, anchor_active_params_b,
-                                mem_bw_tbs, active_params_b):
+def decode_tokens_per_s_per_gpu(
+    anchor_tokens_per_s, anchor_mem_bw_tbs, anchor_active_params_b, mem_bw_tbs, active_params_b
+):
     """Output (decode) tokens/s of one accelerator, memory-bandwidth bound.
 
     Scales the anchor's per-GPU decode rate by memory bandwidth (TB/s) and
     inversely by the model's active parameters (billions).
     """
-    return (np.asarray(anchor_tokens_per_s, float) * np.asarray(mem_bw_tbs, float) / np.asarray(anchor_mem_bw_tbs, float)
-            * np.asarray(anchor_active_params_b, float) / np.asarray(active_params_b, float))
+    return (
+        np.asarray(anchor_tokens_per_s, float)
+        * np.asarray(mem_bw_tbs, float)
+        / np.asarray(anchor_mem_bw_tbs, float)
+        * np.asarray(anchor_active_params_b, float)
+        / np.asarray(active_params_b, float)
+    )
 
 
-def prefill_tokens_per_s_per_gpu(anchor_tokens_per_s, anchor_tflops, anchor_active_params_b,
-                                 tflops, active_params_b):
+def prefill_tokens_per_s_per_gpu(
+    anchor_tokens_per_s, anchor_tflops, anchor_active_params_b, tflops, active_params_b
+):
     """Input (prefill) tokens/s of one accelerator, compute bound.
 
     Scales the anchor's per-GPU prefill rate by dense tensor throughput
     (TFLOPS) and inversely by the model's active parameters (billions).
     """
-    return (np.asarray(anchor_tokens_per_s, float) * np.asarray(tflops, float) / np.asarray(anchor_tflops, float)
-            * np.asarray(anchor_active_params_b, float) / np.asarray(active_params_b, float))
+    return (
+        np.asarray(anchor_tokens_per_s, float)
+        * np.asarray(tflops, float)
+        / np.asarray(anchor_tflops, float)
+        * np.asarray(anchor_active_params_b, float)
+        / np.asarray(active_params_b, float)
+    )
 
 
 def token_cost(inputs: pd.DataFrame, output_fraction: float | np.ndarray = 0.22) -> pd.DataFrame:
@@ -156,9 +192,16 @@ def token_cost(inputs: pd.DataFrame, output_fraction: float | np.ndarray = 0.22)
     if missing:
         raise KeyError(f"token_cost needs the columns {', '.join(missing)}")
     out = inputs.copy()
-    capital = capital_usd_per_busy_hour(out["card_price_usd"], out["server_capex_factor"], out["ban_premium"],
-                                        out["lifetime_years"], out["utilisation"])
-    kwh = electricity_kwh_per_busy_hour(out["board_power_w"], out["power_fraction"], out["server_overhead"], out["pue"])
+    capital = capital_usd_per_busy_hour(
+        out["card_price_usd"],
+        out["server_capex_factor"],
+        out["ban_premium"],
+        out["lifetime_years"],
+        out["utilisation"],
+    )
+    kwh = electricity_kwh_per_busy_hour(
+        out["board_power_w"], out["power_fraction"], out["server_overhead"], out["pue"]
+    )
     electricity = kwh * out["electricity_usd_per_kwh"].to_numpy(float)
     other = other_usd_per_busy_hour(out["other_opex_usd_per_gpu_hour"], out["utilisation"])
     total = capital + electricity + other
@@ -174,13 +217,18 @@ def token_cost(inputs: pd.DataFrame, output_fraction: float | np.ndarray = 0.22)
     out["kwh_per_m_input"] = kwh / m_in_per_hour
     out["kwh_per_m_output"] = kwh / m_out_per_hour
     f = np.asarray(output_fraction, float)
-    out["usd_per_m_blended"] = blended_usd_per_million(out["usd_per_m_input"], out["usd_per_m_output"], f)
-    out["kwh_per_m_blended"] = blended_usd_per_million(out["kwh_per_m_input"], out["kwh_per_m_output"], f)
+    out["usd_per_m_blended"] = blended_usd_per_million(
+        out["usd_per_m_input"], out["usd_per_m_output"], f
+    )
+    out["kwh_per_m_blended"] = blended_usd_per_million(
+        out["kwh_per_m_input"], out["kwh_per_m_output"], f
+    )
     out["electricity_share"] = electricity / total
     return out
 
 
 # -- prices --------------------------------------------------------------------
+
 
 def blended_usd_per_million(input_usd_per_m, output_usd_per_m, output_fraction):
     """Price (or cost, or kWh) per million tokens of a mix with ``output_fraction`` output tokens."""
@@ -196,12 +244,19 @@ def price_ratio(dear_in, dear_out, cheap_in, cheap_out, output_fraction) -> dict
     """
     blend_dear = blended_usd_per_million(dear_in, dear_out, output_fraction)
     blend_cheap = blended_usd_per_million(cheap_in, cheap_out, output_fraction)
-    return {"input": float(dear_in) / float(cheap_in), "output": float(dear_out) / float(cheap_out),
-            "blended": float(blend_dear / blend_cheap)}
+    return {
+        "input": float(dear_in) / float(cheap_in),
+        "output": float(dear_out) / float(cheap_out),
+        "blended": float(blend_dear / blend_cheap),
+    }
 
 
-def first_party_prices(model_prices: pd.DataFrame, llm_models: pd.DataFrame, labs: pd.DataFrame,
-                       price_date: str = "2026-03-01") -> pd.DataFrame:
+def first_party_prices(
+    model_prices: pd.DataFrame,
+    llm_models: pd.DataFrame,
+    labs: pd.DataFrame,
+    price_date: str = "2026-03-01",
+) -> pd.DataFrame:
     """List prices charged by each model's own lab on ``price_date``, one row per model.
 
     Joins the model's parameters and the lab's country.  Where a lab lists a
@@ -211,18 +266,36 @@ def first_party_prices(model_prices: pd.DataFrame, llm_models: pd.DataFrame, lab
     """
     models = llm_models.merge(labs[["lab_id", "country"]], on="lab_id", how="left")
     prices = model_prices[model_prices["price_date"] == pd.Timestamp(price_date)]
-    prices = prices.merge(models[["model_id", "name", "lab_id", "country", "total_params_b", "active_params_b"]],
-                          on="model_id", how="inner")
-    first = prices[prices["provider_id"] == prices["lab_id"].map(_FIRST_PARTY_PROVIDER).fillna(prices["lab_id"])]
+    prices = prices.merge(
+        models[["model_id", "name", "lab_id", "country", "total_params_b", "active_params_b"]],
+        on="model_id",
+        how="inner",
+    )
+    first = prices[
+        prices["provider_id"]
+        == prices["lab_id"].map(_FIRST_PARTY_PROVIDER).fillna(prices["lab_id"])
+    ]
     first = first.drop_duplicates("model_id")
-    return first[["model_id", "name", "lab_id", "country", "usd_per_m_input", "usd_per_m_output",
-                  "total_params_b", "active_params_b", "source"]].reset_index(drop=True)
+    return first[
+        [
+            "model_id",
+            "name",
+            "lab_id",
+            "country",
+            "usd_per_m_input",
+            "usd_per_m_output",
+            "total_params_b",
+            "active_params_b",
+            "source",
+        ]
+    ].reset_index(drop=True)
 
 
 _FIRST_PARTY_PROVIDER = {"moonshot": "moonshotai", "zhipu": "zai"}
 
 
 # -- data assembly -------------------------------------------------------------
+
 
 def assumption_value(assumptions: pd.DataFrame, key: str, which: str = "value") -> float:
     """Central value (or ``low``/``high``) of the assumption ``key`` of assumptions.csv."""
@@ -241,15 +314,19 @@ _SPEC_SOURCES = {
     # model field: [(column of the accelerators table = assumption suffix, spec names in accelerator_specs), ...]
     # tried in order; compute prefers dense FP8 and falls back to dense 16-bit.
     "board_power_w": [("tdp_w", ("tdp_w",))],
-    "tflops": [("fp8_tflops_dense", ("fp8_tflops_dense", "fp8_tflops")),
-               ("bf16_tflops_dense", ("bf16_tflops_dense", "bf16_tflops", "fp16_tflops"))],
+    "tflops": [
+        ("fp8_tflops_dense", ("fp8_tflops_dense", "fp8_tflops")),
+        ("bf16_tflops_dense", ("bf16_tflops_dense", "bf16_tflops", "fp16_tflops")),
+    ],
     "mem_bw_tbs": [("mem_bw_tbs", ("mem_bw_tbs",))],
     "memory_gb": [("memory_gb", ("memory_gb",))],
     "card_price_usd": [("price_usd", ())],
 }
 
 
-def _spec_value(acc, key: str, own_specs: pd.DataFrame, assumptions: pd.DataFrame, column: str, spec_names):
+def _spec_value(
+    acc, key: str, own_specs: pd.DataFrame, assumptions: pd.DataFrame, column: str, spec_names
+):
     """Central value and every disagreeing value of one spec of one accelerator."""
     central = getattr(acc, column, np.nan)
     central = float(central) if pd.notna(central) else np.nan
@@ -267,7 +344,9 @@ def _spec_value(acc, key: str, own_specs: pd.DataFrame, assumptions: pd.DataFram
     return central, (min(values) if values else np.nan), (max(values) if values else np.nan)
 
 
-def accelerator_inputs(accelerators: pd.DataFrame, specs: pd.DataFrame, assumptions: pd.DataFrame) -> pd.DataFrame:
+def accelerator_inputs(
+    accelerators: pd.DataFrame, specs: pd.DataFrame, assumptions: pd.DataFrame
+) -> pd.DataFrame:
     """One row per accelerator with the central, low and high specs the cost model needs.
 
     For each of ``board_power_w`` (W), ``tflops`` (dense FP8 if the chip has
@@ -284,7 +363,11 @@ def accelerator_inputs(accelerators: pd.DataFrame, specs: pd.DataFrame, assumpti
     for acc in accelerators.itertuples(index=False):
         key = acc.accelerator_id.replace("-", "_")
         own = specs[specs["accelerator_id"] == acc.accelerator_id]
-        rec = {"accelerator_id": acc.accelerator_id, "name": acc.name, "vendor_country": acc.vendor_country}
+        rec = {
+            "accelerator_id": acc.accelerator_id,
+            "name": acc.name,
+            "vendor_country": acc.vendor_country,
+        }
         for field, options in _SPEC_SOURCES.items():
             for column, spec_names in options:
                 central, low, high = _spec_value(acc, key, own, assumptions, column, spec_names)
@@ -295,11 +378,17 @@ def accelerator_inputs(accelerators: pd.DataFrame, specs: pd.DataFrame, assumpti
                 rec["tflops_precision"] = column.split("_")[0].upper() if pd.notna(central) else ""
         rows.append(rec)
     table = pd.DataFrame(rows)
-    return table.dropna(subset=["board_power_w", "tflops", "mem_bw_tbs", "card_price_usd"]).reset_index(drop=True)
+    return table.dropna(
+        subset=["board_power_w", "tflops", "mem_bw_tbs", "card_price_usd"]
+    ).reset_index(drop=True)
 
 
-def deepseek_anchor(measurements: pd.DataFrame, model_parameters: pd.DataFrame,
-                    accel: pd.DataFrame, model_id: str = "deepseek-v3") -> dict[str, float]:
+def deepseek_anchor(
+    measurements: pd.DataFrame,
+    model_parameters: pd.DataFrame,
+    accel: pd.DataFrame,
+    model_id: str = "deepseek-v3",
+) -> dict[str, float]:
     """The throughput anchor: DeepSeek's per-GPU serving rates and the hardware behind them.
 
     Returns ``input_tokens_per_s_per_gpu`` and ``output_tokens_per_s_per_gpu``
@@ -352,8 +441,14 @@ def deepseek_daily_check(measurements: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def cost_inputs(accel: pd.DataFrame, anchor: dict, assumptions: pd.DataFrame, accelerator_id: str,
-                active_params_b: float, **overrides) -> pd.DataFrame:
+def cost_inputs(
+    accel: pd.DataFrame,
+    anchor: dict,
+    assumptions: pd.DataFrame,
+    accelerator_id: str,
+    active_params_b: float,
+    **overrides,
+) -> pd.DataFrame:
     """A one-row frame of :data:`COST_INPUT_COLUMNS` at the central values.
 
     Hardware from ``accel`` (:func:`accelerator_inputs`), throughput from
@@ -384,10 +479,24 @@ def cost_inputs(accel: pd.DataFrame, anchor: dict, assumptions: pd.DataFrame, ac
         "pue": a("pue_chn"),
         "electricity_usd_per_kwh": a("elec_usd_per_kwh_chn_dc"),
         "other_opex_usd_per_gpu_hour": a("other_opex_usd_per_gpu_hour"),
-        "input_tokens_per_s_per_gpu": float(prefill_tokens_per_s_per_gpu(
-            anchor["input_tokens_per_s_per_gpu"], anchor["tflops"], anchor["active_params_b"], tflops, active_params_b)),
-        "output_tokens_per_s_per_gpu": float(decode_tokens_per_s_per_gpu(
-            anchor["output_tokens_per_s_per_gpu"], anchor["mem_bw_tbs"], anchor["active_params_b"], mem_bw, active_params_b)),
+        "input_tokens_per_s_per_gpu": float(
+            prefill_tokens_per_s_per_gpu(
+                anchor["input_tokens_per_s_per_gpu"],
+                anchor["tflops"],
+                anchor["active_params_b"],
+                tflops,
+                active_params_b,
+            )
+        ),
+        "output_tokens_per_s_per_gpu": float(
+            decode_tokens_per_s_per_gpu(
+                anchor["output_tokens_per_s_per_gpu"],
+                anchor["mem_bw_tbs"],
+                anchor["active_params_b"],
+                mem_bw,
+                active_params_b,
+            )
+        ),
     }
     unknown = [k for k in overrides if k not in row]
     if unknown:
@@ -398,6 +507,7 @@ def cost_inputs(accel: pd.DataFrame, anchor: dict, assumptions: pd.DataFrame, ac
 
 # -- the token market ------------------------------------------------------------
 
+
 def china_us_weekly(openrouter_volumes: pd.DataFrame) -> pd.DataFrame:
     """Weekly OpenRouter tokens of Chinese vs US models, one row per week and source.
 
@@ -407,11 +517,17 @@ def china_us_weekly(openrouter_volumes: pd.DataFrame) -> pd.DataFrame:
     ``china_t``, ``usa_t`` (trillion tokens per week) and ``china_share``
     (China / (China + USA), 0-1).
     """
-    rows = openrouter_volumes[openrouter_volumes["scope"].isin(["chinese-vs-us-models", "all-models-view"])
-                              & openrouter_volumes["group"].isin(["china", "usa"])
-                              & (openrouter_volumes["unit_period"] == "week")]
-    wide = rows.pivot_table(index=["period_start", "scope", "source", "confidence"], columns="group",
-                            values="tokens_t", aggfunc="first").reset_index()
+    rows = openrouter_volumes[
+        openrouter_volumes["scope"].isin(["chinese-vs-us-models", "all-models-view"])
+        & openrouter_volumes["group"].isin(["china", "usa"])
+        & (openrouter_volumes["unit_period"] == "week")
+    ]
+    wide = rows.pivot_table(
+        index=["period_start", "scope", "source", "confidence"],
+        columns="group",
+        values="tokens_t",
+        aggfunc="first",
+    ).reset_index()
     wide = wide.rename(columns={"china": "china_t", "usa": "usa_t"})
     wide.columns.name = None
     wide["china_share"] = wide["china_t"] / (wide["china_t"] + wide["usa_t"])
@@ -424,15 +540,19 @@ RESTRICTED_STATUSES = ("licence-required", "presumption-of-denial", "case-by-cas
 """Export statuses under which a chip reaches China only through a licence or the grey market."""
 
 
-def restricted_accelerators(export_status: pd.DataFrame, destination: str = "CHN", on_date: str = "2026-03-01") -> list[str]:
+def restricted_accelerators(
+    export_status: pd.DataFrame, destination: str = "CHN", on_date: str = "2026-03-01"
+) -> list[str]:
     """Accelerators whose latest export status to ``destination`` on ``on_date`` is restrictive.
 
     Uses the last row of ``accelerator_export_status`` dated on or before
     ``on_date`` for each accelerator; a status in :data:`RESTRICTED_STATUSES`
     counts as restricted (``licences-granted`` and ``allowed`` do not).
     """
-    rows = export_status[(export_status["destination"] == destination)
-                         & (export_status["date_from"] <= pd.Timestamp(on_date))]
+    rows = export_status[
+        (export_status["destination"] == destination)
+        & (export_status["date_from"] <= pd.Timestamp(on_date))
+    ]
     latest = rows.sort_values("date_from").groupby("accelerator_id").tail(1)
     return sorted(latest.loc[latest["status"].isin(RESTRICTED_STATUSES), "accelerator_id"])
 
@@ -445,9 +565,17 @@ _CASES = {
 }
 
 
-def site_costs(accel: pd.DataFrame, anchor: dict, assumptions: pd.DataFrame, active_params_b: float,
-               sites: pd.DataFrame, ban_premium: float = 0.0, restricted=(), output_fraction: float = 0.22,
-               **overrides) -> pd.DataFrame:
+def site_costs(
+    accel: pd.DataFrame,
+    anchor: dict,
+    assumptions: pd.DataFrame,
+    active_params_b: float,
+    sites: pd.DataFrame,
+    ban_premium: float = 0.0,
+    restricted=(),
+    output_fraction: float = 0.22,
+    **overrides,
+) -> pd.DataFrame:
     """Token cost of every accelerator at every site, at central, best and worst specs.
 
     ``sites`` has one row per site with ``country``, ``pue`` and
@@ -463,20 +591,36 @@ def site_costs(accel: pd.DataFrame, anchor: dict, assumptions: pd.DataFrame, act
     restricted = set(restricted)
     for acc in accel.itertuples(index=False):
         for site in sites.itertuples(index=False):
-            premium = ban_premium if (site.country == "CHN" and acc.accelerator_id in restricted) else 0.0
+            premium = (
+                ban_premium if (site.country == "CHN" and acc.accelerator_id in restricted) else 0.0
+            )
             for case, (tf, bw, power, price) in _CASES.items():
-                row = cost_inputs(accel, anchor, assumptions, acc.accelerator_id, active_params_b,
-                                  tflops=getattr(acc, tf), mem_bw_tbs=getattr(acc, bw),
-                                  board_power_w=getattr(acc, power), card_price_usd=getattr(acc, price),
-                                  pue=site.pue, electricity_usd_per_kwh=site.electricity_usd_per_kwh,
-                                  ban_premium=premium, **overrides)
+                row = cost_inputs(
+                    accel,
+                    anchor,
+                    assumptions,
+                    acc.accelerator_id,
+                    active_params_b,
+                    tflops=getattr(acc, tf),
+                    mem_bw_tbs=getattr(acc, bw),
+                    board_power_w=getattr(acc, power),
+                    card_price_usd=getattr(acc, price),
+                    pue=site.pue,
+                    electricity_usd_per_kwh=site.electricity_usd_per_kwh,
+                    ban_premium=premium,
+                    **overrides,
+                )
                 row["name"], row["country"], row["case"] = acc.name, site.country, case
                 frames.append(row)
     return token_cost(pd.concat(frames, ignore_index=True), output_fraction)
 
 
-def sensitivity(base: pd.DataFrame, ranges: dict[str, tuple[float, float]], output_fraction: float = 0.22,
-                measure: str = "usd_per_m_blended") -> pd.DataFrame:
+def sensitivity(
+    base: pd.DataFrame,
+    ranges: dict[str, tuple[float, float]],
+    output_fraction: float = 0.22,
+    measure: str = "usd_per_m_blended",
+) -> pd.DataFrame:
     """One-at-a-time sensitivity (a tornado) of ``measure`` around a one-row ``base``.
 
     For each input named in ``ranges`` (a column of :data:`COST_INPUT_COLUMNS`
@@ -495,15 +639,24 @@ def sensitivity(base: pd.DataFrame, ranges: dict[str, tuple[float, float]], outp
         draws.loc[2 * i, name], draws.loc[2 * i + 1, name] = ranges[name]
     values = token_cost(draws, output_fraction)[measure].to_numpy()
     central = float(token_cost(base, output_fraction)[measure].iloc[0])
-    out = pd.DataFrame({"input": names, "low": [ranges[n][0] for n in names], "high": [ranges[n][1] for n in names],
-                        "at_low": values[0::2], "at_high": values[1::2]})
+    out = pd.DataFrame(
+        {
+            "input": names,
+            "low": [ranges[n][0] for n in names],
+            "high": [ranges[n][1] for n in names],
+            "at_low": values[0::2],
+            "at_high": values[1::2],
+        }
+    )
     out["central"] = central
     out["swing"] = (out["at_high"] - out["at_low"]).abs()
     out["swing_pct"] = out["swing"] / central * 100
     return out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def sample_inputs(base: pd.DataFrame, ranges: dict[str, tuple[float, float]], n: int, seed: int = 0) -> pd.DataFrame:
+def sample_inputs(
+    base: pd.DataFrame, ranges: dict[str, tuple[float, float]], n: int, seed: int = 0
+) -> pd.DataFrame:
     """``n`` random draws of the cost inputs around a one-row ``base`` (for Monte Carlo).
 
     Each input named in ``ranges`` (a column of :data:`COST_INPUT_COLUMNS` ->

@@ -25,8 +25,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from tokenpower.policies import explore as ex
 from tokenpower.engine import scenarios as sc
+from tokenpower.policies import explore as ex
 
 __all__ = [
     "PATH_YEARS",
@@ -41,7 +41,6 @@ __all__ = [
     "preset_paths",
     "presets",
     "price_gap_at_multiplier",
-    "tornado",
     "with_card_price",
     "year_parameters",
 ]
@@ -61,8 +60,14 @@ def presets(all_scenarios: dict[str, dict], prefix: str = PRESET_PREFIX) -> dict
     return out
 
 
-def year_parameters(market: sc.Market, params: dict, year: int, demand_growth: float, headroom: float,
-                    scenario: str = "path") -> dict:
+def year_parameters(
+    market: sc.Market,
+    params: dict,
+    year: int,
+    demand_growth: float,
+    headroom: float,
+    scenario: str = "path",
+) -> dict:
     """Validated parameters of a scenario in ``year`` with demand growing at ``demand_growth`` a year.
 
     ``headroom`` (ratio) is each fleet's capacity over the tokens it served
@@ -87,8 +92,14 @@ def year_parameters(market: sc.Market, params: dict, year: int, demand_growth: f
     return sc.validate_scenario(market, scenario, values)
 
 
-def path_point(market: sc.Market, params: dict, year: int, demand_growth: float, headroom: float,
-               reference_active_b: float = 37.0) -> dict:
+def path_point(
+    market: sc.Market,
+    params: dict,
+    year: int,
+    demand_growth: float,
+    headroom: float,
+    reference_active_b: float = 37.0,
+) -> dict:
     """Outcomes of one scenario in one year (see :func:`year_parameters`).
 
     Returns the outcomes of :func:`tokenpower.policies.explore.solution_outcomes`
@@ -110,21 +121,36 @@ def path_point(market: sc.Market, params: dict, year: int, demand_growth: float,
     return out
 
 
-def preset_paths(market: sc.Market, scenarios: dict[str, dict], demand_growth: float, headroom: float,
-                 years=PATH_YEARS, reference_active_b: float = 37.0) -> pd.DataFrame:
+def preset_paths(
+    market: sc.Market,
+    scenarios: dict[str, dict],
+    demand_growth: float,
+    headroom: float,
+    years=PATH_YEARS,
+    reference_active_b: float = 37.0,
+) -> pd.DataFrame:
     """Outcomes of every scenario in every year: one row per (scenario, year).
 
     Columns ``scenario``, ``year`` and those of :func:`path_point`.
     """
-    rows = [{"scenario": sid, "year": int(y), **path_point(market, p, int(y), demand_growth, headroom,
-                                                             reference_active_b)}
-            for sid, p in scenarios.items() for y in years]
+    rows = [
+        {
+            "scenario": sid,
+            "year": int(y),
+            **path_point(market, p, int(y), demand_growth, headroom, reference_active_b),
+        }
+        for sid, p in scenarios.items()
+        for y in years
+    ]
     return pd.DataFrame(rows)
 
 
 # -- breakeven -------------------------------------------------------------------
 
-def breakeven(outcome, target: float, low: float, high: float, tol: float = 1e-3, max_iter: int = 60):
+
+def breakeven(
+    outcome, target: float, low: float, high: float, tol: float = 1e-3, max_iter: int = 60
+):
     """Smallest ``x`` in [``low``, ``high``] at which ``outcome(x) <= target``, by bisection.
 
     ``outcome`` is a function of one number, assumed non-increasing (a more
@@ -177,8 +203,10 @@ def gap_reasons(market: sc.Market, params: dict) -> dict:
     cn_cost = served_cn["cost_usd"].sum() / served_cn["tokens"].sum() * 1e6
     cn_price = served_cn["usd"].sum() / served_cn["tokens"].sum() * 1e6
     return {
-        "cn_models_served_abroad_share": float(cn_models.loc[cn_models["serving_country"] != "CHN", "tokens"].sum()
-                                               / cn_models["tokens"].sum()),
+        "cn_models_served_abroad_share": float(
+            cn_models.loc[cn_models["serving_country"] != "CHN", "tokens"].sum()
+            / cn_models["tokens"].sum()
+        ),
         "us_price_usd_per_m": float(price.at["USA", "usd"] / price.at["USA", "tokens"] * 1e6),
         "cn_price_usd_per_m": float(price.at["CHN", "usd"] / price.at["CHN", "tokens"] * 1e6),
         "cn_cost_usd_per_m": float(cn_cost),
@@ -188,7 +216,10 @@ def gap_reasons(market: sc.Market, params: dict) -> dict:
 
 # -- sensitivity and Monte Carlo ---------------------------------------------------
 
-def market_with_assumptions(market: sc.Market, tables: dict[str, pd.DataFrame], values: dict[str, float]) -> sc.Market:
+
+def market_with_assumptions(
+    market: sc.Market, tables: dict[str, pd.DataFrame], values: dict[str, float]
+) -> sc.Market:
     """The market with some rows of assumptions.csv set to other values (e.g. a chip's price).
 
     ``tables`` from :func:`tokenpower.engine.scenarios.market_tables`; ``values``
@@ -201,10 +232,14 @@ def market_with_assumptions(market: sc.Market, tables: dict[str, pd.DataFrame], 
         raise ValueError(f"unknown assumption ids: {', '.join(sorted(unknown))}")
     for key, v in values.items():
         a.loc[a["id"] == key, "value"] = v
-    return dataclasses.replace(market, costs=sc.serving_cost_components({**tables, "assumptions": a}))
+    return dataclasses.replace(
+        market, costs=sc.serving_cost_components({**tables, "assumptions": a})
+    )
 
 
-def with_card_price(market: sc.Market, accelerator_id: str, price_usd: float, central_price_usd: float) -> sc.Market:
+def with_card_price(
+    market: sc.Market, accelerator_id: str, price_usd: float, central_price_usd: float
+) -> sc.Market:
     """The market with one accelerator's card price changed from ``central_price_usd`` to ``price_usd``.
 
     The capital cost per busy hour of the token cost model is proportional
@@ -222,9 +257,17 @@ def with_card_price(market: sc.Market, accelerator_id: str, price_usd: float, ce
     return dataclasses.replace(market, costs=costs)
 
 
-def monte_carlo_path(market: sc.Market, params: dict, demand_growth: tuple[float, float, float], headroom: float,
-                     draws: int, outcome: str, years=PATH_YEARS, seed: int = 0,
-                     quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
+def monte_carlo_path(
+    market: sc.Market,
+    params: dict,
+    demand_growth: tuple[float, float, float],
+    headroom: float,
+    draws: int,
+    outcome: str,
+    years=PATH_YEARS,
+    seed: int = 0,
+    quantiles=(0.05, 0.5, 0.95),
+) -> pd.DataFrame:
     """Quantiles of one outcome along a scenario's path, over random draws of the uncertain inputs.
 
     Each draw takes the engine's uncertain parameters
@@ -252,6 +295,7 @@ def monte_carlo_path(market: sc.Market, params: dict, demand_growth: tuple[float
 
 
 # -- the Bitcoin lesson ----------------------------------------------------------
+
 
 def bitcoin_relocation(recovery) -> dict:
     """The speed at which banned mining capacity came back, from a :class:`tokenpower.models.mining.Recovery`.
@@ -281,37 +325,68 @@ def catch_up_days(shortfall_share: float, daily_growth: float) -> float:
 
 # -- charts ----------------------------------------------------------------------
 
-def paths_chart(paths: pd.DataFrame, outcome: str, title: str, labels: dict[str, str] | None = None,
-                axis_format: str = ".0%") -> alt.Chart:
+
+def paths_chart(
+    paths: pd.DataFrame,
+    outcome: str,
+    title: str,
+    labels: dict[str, str] | None = None,
+    axis_format: str = ".0%",
+) -> alt.Chart:
     """Lines of one outcome by year, one line per scenario (unfinished; pass to ``finish``)."""
     data = paths[["scenario", "year", outcome]].copy()
     data["label"] = data["scenario"].map(labels or {}).fillna(data["scenario"])
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:O", title="Year"),
-        y=alt.Y(f"{outcome}:Q", title=title, axis=alt.Axis(format=axis_format)),
-        color=alt.Color("label:N", title="Scenario",
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)),
-        strokeDash=alt.StrokeDash("label:N", title="Scenario"),
-        tooltip=[alt.Tooltip("label:N", title="Scenario"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip(f"{outcome}:Q", title=title, format=axis_format.replace("0%", "1%"))],
-    ).properties(width=520, height=260)
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y(f"{outcome}:Q", title=title, axis=alt.Axis(format=axis_format)),
+            color=alt.Color(
+                "label:N",
+                title="Scenario",
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+            ),
+            strokeDash=alt.StrokeDash("label:N", title="Scenario"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Scenario"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip(f"{outcome}:Q", title=title, format=axis_format.replace("0%", "1%")),
+            ],
+        )
+        .properties(width=520, height=260)
+    )
 
 
-def tornado_chart(table: pd.DataFrame, labels: dict[str, str], outcome_title: str, axis_format: str = ".1%") -> alt.Chart:
+def tornado_chart(
+    table: pd.DataFrame, labels: dict[str, str], outcome_title: str, axis_format: str = ".1%"
+) -> alt.Chart:
     """Bars from the outcome at each parameter's low end to its high end, with the central value as a rule."""
     data = table.copy()
     data["label"] = data["parameter"].map(labels).fillna(data["parameter"])
     data["from"] = data[["at_low", "at_high"]].min(axis=1)
     data["to"] = data[["at_low", "at_high"]].max(axis=1)
     order = data["label"].tolist()
-    bars = alt.Chart(data).mark_bar(color="#7f7f7f").encode(
-        x=alt.X("from:Q", title=outcome_title, axis=alt.Axis(format=axis_format), scale=alt.Scale(zero=False)),
-        x2="to:Q",
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("label:N", title="Parameter"), alt.Tooltip("low:Q", title="Low end"),
-                 alt.Tooltip("high:Q", title="High end"),
-                 alt.Tooltip("at_low:Q", title="Outcome at low end", format=axis_format),
-                 alt.Tooltip("at_high:Q", title="Outcome at high end", format=axis_format)],
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#7f7f7f")
+        .encode(
+            x=alt.X(
+                "from:Q",
+                title=outcome_title,
+                axis=alt.Axis(format=axis_format),
+                scale=alt.Scale(zero=False),
+            ),
+            x2="to:Q",
+            y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+            tooltip=[
+                alt.Tooltip("label:N", title="Parameter"),
+                alt.Tooltip("low:Q", title="Low end"),
+                alt.Tooltip("high:Q", title="High end"),
+                alt.Tooltip("at_low:Q", title="Outcome at low end", format=axis_format),
+                alt.Tooltip("at_high:Q", title="Outcome at high end", format=axis_format),
+            ],
+        )
     )
     layers = [bars]
     if "central" in data:
@@ -319,14 +394,31 @@ def tornado_chart(table: pd.DataFrame, labels: dict[str, str], outcome_title: st
     return alt.layer(*layers).properties(width=440, height=24 * len(data))
 
 
-def band_chart(band: pd.DataFrame, central: pd.DataFrame, outcome: str, title: str, axis_format: str = ".0%") -> alt.Chart:
+def band_chart(
+    band: pd.DataFrame, central: pd.DataFrame, outcome: str, title: str, axis_format: str = ".0%"
+) -> alt.Chart:
     """A Monte Carlo band (``q05``-``q95`` of :func:`monte_carlo_path`) with the median and the central path."""
-    area = alt.Chart(band).mark_area(opacity=0.3, color="#c0392b").encode(
-        x=alt.X("year:O", title="Year"), y=alt.Y("q05:Q", title=title, axis=alt.Axis(format=axis_format)), y2="q95:Q",
-        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("q05:Q", title="5th percentile", format=axis_format),
-                 alt.Tooltip("q50:Q", title="Median", format=axis_format),
-                 alt.Tooltip("q95:Q", title="95th percentile", format=axis_format)])
-    median = alt.Chart(band).mark_line(color="#c0392b", strokeDash=[4, 3]).encode(x="year:O", y="q50:Q")
-    line = alt.Chart(central).mark_line(color="#c0392b", point=alt.OverlayMarkDef(color="#c0392b")).encode(
-        x="year:O", y=f"{outcome}:Q")
+    area = (
+        alt.Chart(band)
+        .mark_area(opacity=0.3, color="#c0392b")
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("q05:Q", title=title, axis=alt.Axis(format=axis_format)),
+            y2="q95:Q",
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("q05:Q", title="5th percentile", format=axis_format),
+                alt.Tooltip("q50:Q", title="Median", format=axis_format),
+                alt.Tooltip("q95:Q", title="95th percentile", format=axis_format),
+            ],
+        )
+    )
+    median = (
+        alt.Chart(band).mark_line(color="#c0392b", strokeDash=[4, 3]).encode(x="year:O", y="q50:Q")
+    )
+    line = (
+        alt.Chart(central)
+        .mark_line(color="#c0392b", point=alt.OverlayMarkDef(color="#c0392b"))
+        .encode(x="year:O", y=f"{outcome}:Q")
+    )
     return alt.layer(area, median, line).properties(width=520, height=260)

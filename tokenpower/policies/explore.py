@@ -67,12 +67,37 @@ DOMESTIC_CHN: tuple[str, ...] = ("ascend-910b", "ascend-910c")
 """Chinese accelerators, never affected by a US ban."""
 
 SOVEREIGNTY_LADDER: tuple[tuple[float, str, str, str], ...] = (
-    (0.2, "forbid_model_origin", "USA:public_sector:CHN", "US government-device bans on Chinese models"),
-    (0.4, "forbid_serving_country", "EUR:*:CHN", "EU transfers to China without an adequacy decision"),
-    (0.6, "require_domestic_serving", "CHN:*", "China's outbound data rules: Chinese requests served in China"),
-    (0.8, "forbid_model_origin", "USA:enterprises:CHN", "US enterprises barred from Chinese models"),
+    (
+        0.2,
+        "forbid_model_origin",
+        "USA:public_sector:CHN",
+        "US government-device bans on Chinese models",
+    ),
+    (
+        0.4,
+        "forbid_serving_country",
+        "EUR:*:CHN",
+        "EU transfers to China without an adequacy decision",
+    ),
+    (
+        0.6,
+        "require_domestic_serving",
+        "CHN:*",
+        "China's outbound data rules: Chinese requests served in China",
+    ),
+    (
+        0.8,
+        "forbid_model_origin",
+        "USA:enterprises:CHN",
+        "US enterprises barred from Chinese models",
+    ),
     (0.8, "forbid_serving_country", "USA:*:CHN", "no US request served in China"),
-    (1.0, "forbid_model_origin", "USA:*:CHN", "a US ban on Chinese-origin models for everyone (hypothetical)"),
+    (
+        1.0,
+        "forbid_model_origin",
+        "USA:*:CHN",
+        "a US ban on Chinese-origin models for everyone (hypothetical)",
+    ),
 )
 """(strictness threshold, engine parameter, rule, what it stands for); each step keeps the earlier rules."""
 
@@ -93,8 +118,9 @@ def _check_dial(name: str, value: float) -> float:
     return value
 
 
-def chip_ban_parameters(severity: float, max_premium: float = 2.0,
-                        all_accelerators: tuple[str, ...] | None = None) -> dict:
+def chip_ban_parameters(
+    severity: float, max_premium: float = 2.0, all_accelerators: tuple[str, ...] | None = None
+) -> dict:
     """Engine parameters of a chip ban of the given ``severity`` (0 = none, 1 = total).
 
     Parameters: ``severity`` in [0, 1]; ``max_premium`` (fraction of the card
@@ -110,11 +136,16 @@ def chip_ban_parameters(severity: float, max_premium: float = 2.0,
         raise ValueError(f"max_premium must be at least 0, got {max_premium}")
     ladder_ids = [a for _, ids, _ in BAN_LADDER for a in ids]
     ids = list(all_accelerators) if all_accelerators is not None else [*ladder_ids, *DOMESTIC_CHN]
-    banned = {a for threshold, group, _ in BAN_LADDER if severity >= threshold - 1e-9 for a in group}
+    banned = {
+        a for threshold, group, _ in BAN_LADDER if severity >= threshold - 1e-9 for a in group
+    }
     legal = [a for a in ids if a not in banned]
     smuggled = [a for a in ids if a in banned] if severity < 1.0 else []
-    return {"accelerators_chn": ";".join(legal), "smuggled_accelerators_chn": ";".join(smuggled),
-            "smuggling_premium_chn": round(severity * max_premium, 10)}
+    return {
+        "accelerators_chn": ";".join(legal),
+        "smuggled_accelerators_chn": ";".join(smuggled),
+        "smuggling_premium_chn": round(severity * max_premium, 10),
+    }
 
 
 def sovereignty_parameters(strictness: float) -> dict:
@@ -133,13 +164,19 @@ def sovereignty_parameters(strictness: float) -> dict:
     return {name: ";".join(rules) for name, rules in out.items()}
 
 
-def scenario_values(severity: float, strictness: float, base: dict | None = None, max_premium: float = 2.0) -> dict:
+def scenario_values(
+    severity: float, strictness: float, base: dict | None = None, max_premium: float = 2.0
+) -> dict:
     """Raw parameter values (for :func:`tokenpower.engine.scenarios.validate_scenario`) of one grid point.
 
     ``base`` holds any other raw values (e.g. a scenario year or a
     capacity); the two dials' parameters override it.
     """
-    return {**(base or {}), **chip_ban_parameters(severity, max_premium), **sovereignty_parameters(strictness)}
+    return {
+        **(base or {}),
+        **chip_ban_parameters(severity, max_premium),
+        **sovereignty_parameters(strictness),
+    }
 
 
 def point_outcomes(market: sc.Market, params: dict, reference_active_b: float = 37.0) -> dict:
@@ -165,8 +202,12 @@ def solution_outcomes(solution: sc.Solution, reference_active_b: float = 37.0) -
     foreign = table[table["origin_region"] != table["serving_country"]]
     exported = foreign.groupby("serving_country")["kwh"].sum() * sc.WEEKS_PER_YEAR / 1e6
     return {
-        "chinese_model_share": float(table.loc[table["model_origin"] == "CHN", "tokens"].sum() / total),
-        "cn_served_share": float(table.loc[table["serving_country"] == "CHN", "tokens"].sum() / total),
+        "chinese_model_share": float(
+            table.loc[table["model_origin"] == "CHN", "tokens"].sum() / total
+        ),
+        "cn_served_share": float(
+            table.loc[table["serving_country"] == "CHN", "tokens"].sum() / total
+        ),
         "exported_gwh_chn": float(exported.get("CHN", 0.0)),
         "exported_gwh_usa": float(exported.get("USA", 0.0)),
         "cost_usd_per_m_chn": solution.country_costs["CHN"]["usd_per_m"] * reference_active_b,
@@ -175,8 +216,13 @@ def solution_outcomes(solution: sc.Solution, reference_active_b: float = 37.0) -
     }
 
 
-def grid_outcomes(market: sc.Market, steps: int = GRID_STEPS, base: dict | None = None,
-                  max_premium: float = 2.0, reference_active_b: float = 37.0) -> pd.DataFrame:
+def grid_outcomes(
+    market: sc.Market,
+    steps: int = GRID_STEPS,
+    base: dict | None = None,
+    max_premium: float = 2.0,
+    reference_active_b: float = 37.0,
+) -> pd.DataFrame:
     """Outcomes at every point of a ``steps`` x ``steps`` grid of severity and strictness.
 
     Each point is validated (:func:`tokenpower.engine.scenarios.validate_scenario`)
@@ -191,12 +237,19 @@ def grid_outcomes(market: sc.Market, steps: int = GRID_STEPS, base: dict | None 
         for strictness in dial:
             values = scenario_values(severity, strictness, base, max_premium)
             params = sc.validate_scenario(market, f"grid-{severity:g}-{strictness:g}", values)
-            rows.append({"severity": float(severity), "strictness": float(strictness),
-                         **point_outcomes(market, params, reference_active_b)})
+            rows.append(
+                {
+                    "severity": float(severity),
+                    "strictness": float(strictness),
+                    **point_outcomes(market, params, reference_active_b),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def explorable_chart(grid: pd.DataFrame, severity: float = 0.0, strictness: float = 0.0) -> alt.VConcatChart:
+def explorable_chart(
+    grid: pd.DataFrame, severity: float = 0.0, strictness: float = 0.0
+) -> alt.VConcatChart:
     """Shares and exported electricity of the grid point picked by two sliders.
 
     ``grid`` comes from :func:`grid_outcomes`; ``severity`` and
@@ -210,29 +263,76 @@ def explorable_chart(grid: pd.DataFrame, severity: float = 0.0, strictness: floa
     dial = np.sort(grid["severity"].unique())
     step = float(np.round(np.diff(dial).min(), 6)) if len(dial) > 1 else 1.0
     snap = lambda v: float(dial[np.abs(dial - v).argmin()])  # noqa: E731
-    sev = alt.param(name="severity", value=snap(severity),
-                    bind=alt.binding_range(min=0, max=1, step=step, name="Chip-ban severity "))
-    strict = alt.param(name="strictness", value=snap(strictness),
-                       bind=alt.binding_range(min=0, max=1, step=step, name="Sovereignty strictness "))
-    shares = grid.melt(id_vars=["severity", "strictness"], value_vars=list(OUTCOME_LABELS),
-                       var_name="outcome", value_name="share")
+    sev = alt.param(
+        name="severity",
+        value=snap(severity),
+        bind=alt.binding_range(min=0, max=1, step=step, name="Chip-ban severity "),
+    )
+    strict = alt.param(
+        name="strictness",
+        value=snap(strictness),
+        bind=alt.binding_range(min=0, max=1, step=step, name="Sovereignty strictness "),
+    )
+    shares = grid.melt(
+        id_vars=["severity", "strictness"],
+        value_vars=list(OUTCOME_LABELS),
+        var_name="outcome",
+        value_name="share",
+    )
     shares["outcome"] = shares["outcome"].map(OUTCOME_LABELS)
-    energy = grid.melt(id_vars=["severity", "strictness"], value_vars=["exported_gwh_chn", "exported_gwh_usa"],
-                       var_name="country", value_name="gwh")
+    energy = grid.melt(
+        id_vars=["severity", "strictness"],
+        value_vars=["exported_gwh_chn", "exported_gwh_usa"],
+        var_name="country",
+        value_name="gwh",
+    )
     energy["country"] = energy["country"].str[-3:].str.upper()
     energy["label"] = energy["country"].map({"CHN": "Served in China", "USA": "Served in the US"})
     pick = f"abs(datum.severity - severity) < {step / 2} && abs(datum.strictness - strictness) < {step / 2}"
-    share_bars = alt.Chart(shares).mark_bar(color="#c0392b").encode(
-        x=alt.X("share:Q", title="Share of tokens", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        y=alt.Y("outcome:N", title=None, sort=list(OUTCOME_LABELS.values()), axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("share:Q", format=".1%", title="Share"),
-                 alt.Tooltip("severity:Q", title="Severity"), alt.Tooltip("strictness:Q", title="Strictness")],
-    ).transform_filter(pick).properties(width=380, height=80, title="Token shares")
+    share_bars = (
+        alt.Chart(shares)
+        .mark_bar(color="#c0392b")
+        .encode(
+            x=alt.X(
+                "share:Q",
+                title="Share of tokens",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            y=alt.Y(
+                "outcome:N",
+                title=None,
+                sort=list(OUTCOME_LABELS.values()),
+                axis=alt.Axis(labelLimit=320),
+            ),
+            tooltip=[
+                alt.Tooltip("outcome:N", title="Outcome"),
+                alt.Tooltip("share:Q", format=".1%", title="Share"),
+                alt.Tooltip("severity:Q", title="Severity"),
+                alt.Tooltip("strictness:Q", title="Strictness"),
+            ],
+        )
+        .transform_filter(pick)
+        .properties(width=380, height=80, title="Token shares")
+    )
     gwh_max = float(energy["gwh"].max()) * 1.05 or 1.0
-    energy_bars = alt.Chart(energy).mark_bar().encode(
-        x=alt.X("gwh:Q", title="Exported electricity (GWh per year)", scale=alt.Scale(domain=[0, gwh_max])),
-        y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
-        color=alt.Color("country:N", scale=color_scale(["CHN", "USA"]), legend=None),
-        tooltip=[alt.Tooltip("label:N", title="Where"), alt.Tooltip("gwh:Q", format=".2f", title="GWh/yr")],
-    ).transform_filter(pick).properties(width=380, height=80, title="Electricity spent on foreign requests")
+    energy_bars = (
+        alt.Chart(energy)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "gwh:Q",
+                title="Exported electricity (GWh per year)",
+                scale=alt.Scale(domain=[0, gwh_max]),
+            ),
+            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color("country:N", scale=color_scale(["CHN", "USA"]), legend=None),
+            tooltip=[
+                alt.Tooltip("label:N", title="Where"),
+                alt.Tooltip("gwh:Q", format=".2f", title="GWh/yr"),
+            ],
+        )
+        .transform_filter(pick)
+        .properties(width=380, height=80, title="Electricity spent on foreign requests")
+    )
     return alt.vconcat(share_bars, energy_bars).add_params(sev, strict)

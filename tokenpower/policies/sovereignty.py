@@ -32,8 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tokenpower.models import flows as fl
 from tokenpower.engine import scenarios as sc
+from tokenpower.models import flows as fl
 
 __all__ = [
     "PRESET_PREFIX",
@@ -60,8 +60,11 @@ PRESET_PREFIX = "sov-"
 RULE_PARAMETERS = ("forbid_model_origin", "forbid_serving_country", "require_domestic_serving")
 """The engine's parameters that act on edges (data-sovereignty rules)."""
 
-USER_TYPE_LABELS = {"developers": "Individual developers", "enterprises": "Enterprises",
-                    "public_sector": "Public sector"}
+USER_TYPE_LABELS = {
+    "developers": "Individual developers",
+    "enterprises": "Enterprises",
+    "public_sector": "Public sector",
+}
 """Readable names of the engine's user types."""
 
 
@@ -87,10 +90,15 @@ def preset_values(scenarios: pd.DataFrame, prefix: str = PRESET_PREFIX) -> dict[
     rows = scenarios[scenarios["scenario_id"].str.startswith(prefix)]
     if rows.empty:
         raise ValueError(f"no scenario id starts with {prefix!r}")
-    return {sid: dict(zip(g["parameter"], g["value"])) for sid, g in rows.groupby("scenario_id", sort=False)}
+    return {
+        sid: dict(zip(g["parameter"], g["value"], strict=False))
+        for sid, g in rows.groupby("scenario_id", sort=False)
+    }
 
 
-def solve_values(market: sc.Market, scenario: str, values: dict, overrides: dict | None = None) -> sc.Solution:
+def solve_values(
+    market: sc.Market, scenario: str, values: dict, overrides: dict | None = None
+) -> sc.Solution:
     """Validate ``values`` (raw, as in the CSV) with ``overrides`` on top, and solve.
 
     ``overrides`` are the reader's settings (e.g. the share of Chinese-model
@@ -130,14 +138,24 @@ def segment_outcomes(solution: sc.Solution) -> pd.DataFrame:
     table["cn_served"] = np.where(table["serving_country"] == "CHN", table["tokens"], 0.0)
     by = table.groupby("segment_id")[["tokens", "cn_model", "cn_served", "usd"]].sum()
     out = welfare_cost_usd_per_year(solution).set_index("segment_id")
-    out = out.join(by, how="left").fillna({"tokens": 0.0, "cn_model": 0.0, "cn_served": 0.0, "usd": 0.0})
+    out = out.join(by, how="left").fillna(
+        {"tokens": 0.0, "cn_model": 0.0, "cn_served": 0.0, "usd": 0.0}
+    )
     tokens = out["tokens"].to_numpy()
     safe = np.where(tokens > 0, tokens, 1.0)
     out["chinese_model_share"] = np.where(tokens > 0, out["cn_model"] / safe, np.nan)
     out["cn_served_share"] = np.where(tokens > 0, out["cn_served"] / safe, np.nan)
     out["average_price_usd_per_m"] = np.where(tokens > 0, out["usd"] / safe * 1e6, np.nan)
-    cols = ["origin_region", "user_type", "tokens", "chinese_model_share", "cn_served_share",
-            "average_price_usd_per_m", "cost_usd_per_week", "cost_usd_per_year"]
+    cols = [
+        "origin_region",
+        "user_type",
+        "tokens",
+        "chinese_model_share",
+        "cn_served_share",
+        "average_price_usd_per_m",
+        "cost_usd_per_week",
+        "cost_usd_per_year",
+    ]
     return out[cols].reset_index()
 
 
@@ -165,8 +183,12 @@ def summary(solution: sc.Solution) -> dict:
     return row
 
 
-def preset_summary(market: sc.Market, presets: dict[str, dict], overrides: dict | None = None,
-                   baseline: str = "baseline") -> pd.DataFrame:
+def preset_summary(
+    market: sc.Market,
+    presets: dict[str, dict],
+    overrides: dict | None = None,
+    baseline: str = "baseline",
+) -> pd.DataFrame:
     """One row per preset (and a first row for the unrestricted ``baseline``) with :func:`summary`'s columns.
 
     ``presets`` maps scenario ids to raw values (:func:`preset_values`);
@@ -176,12 +198,19 @@ def preset_summary(market: sc.Market, presets: dict[str, dict], overrides: dict 
     rows = []
     for sid, values in {baseline: {"description": "No restriction"}, **presets}.items():
         solution = solve_values(market, sid, values, overrides)
-        rows.append({"scenario": sid, "description": solution.params["description"], **summary(solution)})
+        rows.append(
+            {"scenario": sid, "description": solution.params["description"], **summary(solution)}
+        )
     return pd.DataFrame(rows)
 
 
-def welfare_band(market: sc.Market, params: dict, draws: int = 1000, seed: int = 0,
-                 quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+def welfare_band(
+    market: sc.Market,
+    params: dict,
+    draws: int = 1000,
+    seed: int = 0,
+    quantiles: tuple[float, ...] = (0.05, 0.5, 0.95),
+) -> pd.DataFrame:
     """Quantiles of a scenario's outcomes over the engine's Monte Carlo draws of the uncertain parameters.
 
     Runs :func:`tokenpower.engine.scenarios.monte_carlo` (``draws`` draws, ``seed``)
@@ -191,9 +220,13 @@ def welfare_band(market: sc.Market, params: dict, draws: int = 1000, seed: int =
     ``exported_gwh_chn`` (GWh per year).
     """
     mc = sc.monte_carlo(market, params, draws=draws, seed=seed)
-    frame = pd.DataFrame({"cost_usd_per_year": annualise(0.0 - mc["welfare_usd_per_week"]),
-                          "chinese_model_share": mc["chinese_model_share"],
-                          "exported_gwh_chn": mc["exported_gwh_per_year_chn"]})
+    frame = pd.DataFrame(
+        {
+            "cost_usd_per_year": annualise(0.0 - mc["welfare_usd_per_week"]),
+            "chinese_model_share": mc["chinese_model_share"],
+            "exported_gwh_chn": mc["exported_gwh_per_year_chn"],
+        }
+    )
     table = frame.quantile(list(quantiles))
     return table.rename_axis("quantile").reset_index()
 
@@ -214,8 +247,13 @@ def is_stricter(market: sc.Market, strict: dict, loose: dict) -> bool:
     return bool(np.all(~a | b))
 
 
-def origin_vs_serving(market: sc.Market, overrides: dict | None = None, region: str = "USA",
-                      user_type: str = "*", country: str = "CHN") -> pd.DataFrame:
+def origin_vs_serving(
+    market: sc.Market,
+    overrides: dict | None = None,
+    region: str = "USA",
+    user_type: str = "*",
+    country: str = "CHN",
+) -> pd.DataFrame:
     """Banning a model's origin against restricting where it is served, on the same baseline.
 
     Solves three scenarios with the same ``overrides``: no restriction; a ban
@@ -227,18 +265,30 @@ def origin_vs_serving(market: sc.Market, overrides: dict | None = None, region: 
     (``d_chinese_model_share``, ``d_exported_gwh_chn``).
     """
     rule = f"{region}:{user_type}:{country}"
-    policies = {"baseline": {}, "origin ban": {"forbid_model_origin": rule},
-                "serving restriction": {"forbid_serving_country": rule}}
-    rows = [{"policy": name, **summary(solve_values(market, name, values, overrides))}
-            for name, values in policies.items()]
+    policies = {
+        "baseline": {},
+        "origin ban": {"forbid_model_origin": rule},
+        "serving restriction": {"forbid_serving_country": rule},
+    }
+    rows = [
+        {"policy": name, **summary(solve_values(market, name, values, overrides))}
+        for name, values in policies.items()
+    ]
     table = pd.DataFrame(rows)
-    table["d_chinese_model_share"] = table["chinese_model_share"] - table.at[0, "chinese_model_share"]
+    table["d_chinese_model_share"] = (
+        table["chinese_model_share"] - table.at[0, "chinese_model_share"]
+    )
     table["d_exported_gwh_chn"] = table["exported_gwh_chn"] - table.at[0, "exported_gwh_chn"]
     return table
 
 
-def telegraph_cut_reach(hubs: pd.DataFrame, cables: pd.DataFrame, owner: str = "DEU", year: int = 1914,
-                        sources: tuple[str, ...] = ("emden", "berlin")) -> dict:
+def telegraph_cut_reach(
+    hubs: pd.DataFrame,
+    cables: pd.DataFrame,
+    owner: str = "DEU",
+    year: int = 1914,
+    sources: tuple[str, ...] = ("emden", "berlin"),
+) -> dict:
     """What the 1914 cut left Germany: hubs reachable from ``sources`` before and after.
 
     Builds the ``year`` cable network (:func:`tokenpower.models.networks.cable_network`),
@@ -255,5 +305,9 @@ def telegraph_cut_reach(hubs: pd.DataFrame, cables: pd.DataFrame, owner: str = "
     cut = without_cables(network, cable_ids(cables, owner=owner, closed=year))
     before = int(reachable_by_continent(network, sources)["reachable"].sum())
     after = int(reachable_by_continent(cut, sources)["reachable"].sum())
-    return {"hubs": network.number_of_nodes(), "before": before, "after": after,
-            "kept_share": after / before if before else float("nan")}
+    return {
+        "hubs": network.number_of_nodes(),
+        "before": before,
+        "after": after,
+        "kept_share": after / before if before else float("nan"),
+    }

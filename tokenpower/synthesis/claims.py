@@ -19,16 +19,14 @@ explicit rules (see its docstring); :func:`ledger` does it for every row.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from tokenpower.models import mining
-from tokenpower.synthesis import parallels as pl
-from tokenpower.models import telegraph as tg
 from tokenpower.models import tokencost as tc
+from tokenpower.synthesis import parallels as pl
 
 __all__ = [
     "CHECKS",
@@ -83,14 +81,21 @@ class BookFigure:
 
 # -- the verdict rules -------------------------------------------------------------
 
+
 def _near(x: float, target: float, tolerance: float, scale: str) -> bool:
     if scale == "log10":
         return x > 0 and target > 0 and abs(math.log10(x / target)) <= tolerance
     return abs(x - target) <= tolerance * abs(target) if target != 0 else abs(x) <= tolerance
 
 
-def claim_satisfied(x: float, value: float, value_high: float | None, qualifier: str, tolerance: float,
-                    scale: str = "relative") -> bool:
+def claim_satisfied(
+    x: float,
+    value: float,
+    value_high: float | None,
+    qualifier: str,
+    tolerance: float,
+    scale: str = "relative",
+) -> bool:
     """Whether a figure ``x`` bears the claim out, within ``tolerance``.
 
     ``qualifier`` is the claim's (essay_claims.csv): ``exact`` or ``approx``
@@ -132,22 +137,40 @@ def verdict(value, value_high, qualifier: str, figure: BookFigure) -> tuple[str,
     if figure.central is None or value is None or pd.isna(value):
         return "not checkable", figure.basis or "the data hold no figure for this claim"
     c, tol, scale = float(figure.central), figure.tolerance, figure.scale
-    tol_text = f"{tol:g} orders of magnitude" if scale == "log10" else f"{100 * tol:g} %" if tol else "exactly"
+    tol_text = (
+        f"{tol:g} orders of magnitude"
+        if scale == "log10"
+        else f"{100 * tol:g} %"
+        if tol
+        else "exactly"
+    )
     if claim_satisfied(c, float(value), value_high, qualifier, tol, scale):
-        return "supported", f"the book's figure bears the claim out {'' if tol_text == 'exactly' else 'within '}{tol_text}"
+        return (
+            "supported",
+            f"the book's figure bears the claim out {'' if tol_text == 'exactly' else 'within '}{tol_text}",
+        )
     lo, hi = figure.range
     grid = np.linspace(lo, hi, 201) if hi > lo else np.array([lo])
-    if any(claim_satisfied(float(x), float(value), value_high, qualifier, tol, scale) for x in grid):
+    if any(
+        claim_satisfied(float(x), float(value), value_high, qualifier, tol, scale) for x in grid
+    ):
         if figure.sources_disagree:
-            return "partly supported", "the sources disagree and the claim picks one end of their range"
+            return (
+                "partly supported",
+                "the sources disagree and the claim picks one end of their range",
+            )
         return "supported", f"the claim lies inside the book's range ({lo:.4g}-{hi:.4g})"
     ref = figure.reference
     if ref is not None and np.sign(float(value) - ref) == np.sign(c - ref) != 0:
-        return "partly supported", f"the direction is right but the magnitude is off by more than {tol_text}"
+        return (
+            "partly supported",
+            f"the direction is right but the magnitude is off by more than {tol_text}",
+        )
     return "not supported", "the book's figures contradict the claim"
 
 
 # -- tables and chapters -------------------------------------------------------------
+
 
 class Tables(dict):
     """Data tables by name, each loaded once with :func:`tokenpower.data.load` on first use."""
@@ -182,6 +205,7 @@ def available_chapters(toc_path: Path = TOC, book_dir: Path = BOOK_DIR) -> set[s
 
 # -- the checks ----------------------------------------------------------------------
 
+
 def _none(reason: str) -> BookFigure:
     return BookFigure(None, basis=reason)
 
@@ -189,8 +213,13 @@ def _none(reason: str) -> BookFigure:
 def _cable_year(t) -> BookFigure:
     c = t["telegraph_cables"]
     year = int(c.loc[c["route"] == "atlantic-1858", "year_used"].min())
-    return BookFigure(year, unit="year", tolerance=0.0, chapter="01-cable",
-                      basis="year the first Atlantic cable worked (telegraph_cables, route atlantic-1858)")
+    return BookFigure(
+        year,
+        unit="year",
+        tolerance=0.0,
+        chapter="01-cable",
+        basis="year the first Atlantic cable worked (telegraph_cables, route atlantic-1858)",
+    )
 
 
 def _essay_year(t) -> int:
@@ -200,8 +229,13 @@ def _essay_year(t) -> int:
 
 def _years_since(t) -> BookFigure:
     years = _essay_year(t) - _cable_year(t).central
-    return BookFigure(years, unit="years", tolerance=0.0, chapter="07-parallels",
-                      basis="year of the essay's OpenRouter week minus the year of the 1858 cable")
+    return BookFigure(
+        years,
+        unit="years",
+        tolerance=0.0,
+        chapter="07-parallels",
+        basis="year of the essay's OpenRouter week minus the year of the 1858 cable",
+    )
 
 
 def _share_top10(t) -> BookFigure:
@@ -214,27 +248,49 @@ def _share_top10(t) -> BookFigure:
     from tokenpower.policies import sovereignty as sv
 
     engine = 100 * float(sv.preset_summary(sc.build_market(t), {}).iloc[0]["chinese_model_share"])
-    return BookFigure(top10, min(top10, float(feb.min())), max(top10, float(feb.max())), "%", chapter="03-tokens",
-                      sources_disagree=True, tolerance=0.05, reference=50,
-                      basis=f"one low-graded source gives {top10:.0f} %; China / (China + USA) of NBD's February weeks "
-                            f"gives {feb.min():.0f}-{feb.max():.0f} % (another scope); the scenario engine's baseline, "
-                            f"calibrated on the week's models, gives {engine:.1f} %")
+    return BookFigure(
+        top10,
+        min(top10, float(feb.min())),
+        max(top10, float(feb.max())),
+        "%",
+        chapter="03-tokens",
+        sources_disagree=True,
+        tolerance=0.05,
+        reference=50,
+        basis=f"one low-graded source gives {top10:.0f} %; China / (China + USA) of NBD's February weeks "
+        f"gives {feb.min():.0f}-{feb.max():.0f} % (another scope); the scenario engine's baseline, "
+        f"calibrated on the week's models, gives {engine:.1f} %",
+    )
 
 
 def _top_three(t) -> BookFigure:
     v = t["openrouter_volumes"]
-    models = t["llm_models"].merge(t["labs"][["lab_id", "country"]], on="lab_id", how="left").set_index("model_id")["country"]
+    models = (
+        t["llm_models"]
+        .merge(t["labs"][["lab_id", "country"]], on="lab_id", how="left")
+        .set_index("model_id")["country"]
+    )
     counts, bounded = [], []
-    for source, scope in (("tok-cgtn-2026-02-28", "single-model"), ("tok-scmp-3344587", "month-to-date")):
+    for source, scope in (
+        ("tok-cgtn-2026-02-28", "single-model"),
+        ("tok-scmp-3344587", "month-to-date"),
+    ):
         rows = v[(v["source"] == source) & (v["scope"] == scope) & (v["group"] == "model")]
         top = rows.sort_values("tokens_t", ascending=False).head(3)
         counts.append(int((top["model_id"].map(models) == "CHN").sum()))
         bounded.append(bool((rows["qualifier"] == "more-than").any()))
-    return BookFigure(min(counts), min(counts), 3 if any(bounded) else max(counts), "models", chapter="03-tokens",
-                      sources_disagree=True, tolerance=0.0,
-                      basis=f"Chinese models among the three largest listed by CGTN's week and SCMP's month to date: "
-                            f"{counts[0]} and {counts[1]}; some models are given only as lower bounds ('>600B'), "
-                            "so they may rank higher")
+    return BookFigure(
+        min(counts),
+        min(counts),
+        3 if any(bounded) else max(counts),
+        "models",
+        chapter="03-tokens",
+        sources_disagree=True,
+        tolerance=0.0,
+        basis=f"Chinese models among the three largest listed by CGTN's week and SCMP's month to date: "
+        f"{counts[0]} and {counts[1]}; some models are given only as lower bounds ('>600B'), "
+        "so they may rank higher",
+    )
 
 
 def _volume(volume_id: str, other_id: str | None, chapter="03-tokens"):
@@ -242,41 +298,79 @@ def _volume(volume_id: str, other_id: str | None, chapter="03-tokens"):
         v = t["openrouter_volumes"].set_index("volume_id")["tokens_t"]
         central = float(v[volume_id])
         if other_id is None:
-            return BookFigure(central, unit="T tokens/week", chapter=chapter, tolerance=0.02,
-                              basis=f"openrouter_volumes row {volume_id}")
+            return BookFigure(
+                central,
+                unit="T tokens/week",
+                chapter=chapter,
+                tolerance=0.02,
+                basis=f"openrouter_volumes row {volume_id}",
+            )
         other = float(v[other_id])
-        return BookFigure(central, min(central, other), max(central, other), "T tokens/week", chapter=chapter,
-                          sources_disagree=True, tolerance=0.02,
-                          basis=f"{central:g} in the source of the essay's week ({volume_id}); {other:g} in another "
-                                f"source for February 2026 ({other_id})")
+        return BookFigure(
+            central,
+            min(central, other),
+            max(central, other),
+            "T tokens/week",
+            chapter=chapter,
+            sources_disagree=True,
+            tolerance=0.02,
+            basis=f"{central:g} in the source of the essay's week ({volume_id}); {other:g} in another "
+            f"source for February 2026 ({other_id})",
+        )
+
     return check
 
 
 def _china_top10_tokens(t) -> BookFigure:
     share = _share_top10(t).central
-    total = float(t["openrouter_volumes"].set_index("volume_id").loc["or-top10-2026-02-week", "tokens_t"])
-    return BookFigure(share / 100 * total, unit="T tokens/week", chapter="03-tokens", tolerance=0.02,
-                      basis=f"{share:.0f} % of {total:g} trillion: arithmetic on two figures, not a figure any source states")
+    total = float(
+        t["openrouter_volumes"].set_index("volume_id").loc["or-top10-2026-02-week", "tokens_t"]
+    )
+    return BookFigure(
+        share / 100 * total,
+        unit="T tokens/week",
+        chapter="03-tokens",
+        tolerance=0.02,
+        basis=f"{share:.0f} % of {total:g} trillion: arithmetic on two figures, not a figure any source states",
+    )
 
 
 def _benchmark(model_id: str):
     def check(t) -> BookFigure:
         b = t["model_benchmarks"]
-        rows = b[(b["model_id"] == model_id) & (b["benchmark"] == "swe-bench-verified")]["score_pct"].astype(float)
-        return BookFigure(float(rows.median()), float(rows.min()), float(rows.max()), "%", chapter="03-tokens",
-                          sources_disagree=len(rows) > 1, tolerance=0.005,
-                          basis=f"SWE-bench Verified as reported ({len(rows)} row(s) of model_benchmarks; not independent)")
+        rows = b[(b["model_id"] == model_id) & (b["benchmark"] == "swe-bench-verified")][
+            "score_pct"
+        ].astype(float)
+        return BookFigure(
+            float(rows.median()),
+            float(rows.min()),
+            float(rows.max()),
+            "%",
+            chapter="03-tokens",
+            sources_disagree=len(rows) > 1,
+            tolerance=0.005,
+            basis=f"SWE-bench Verified as reported ({len(rows)} row(s) of model_benchmarks; not independent)",
+        )
+
     return check
 
 
 def _first_party(t) -> pd.DataFrame:
-    return tc.first_party_prices(t["model_prices"], t["llm_models"], t["labs"]).set_index("model_id")
+    return tc.first_party_prices(t["model_prices"], t["llm_models"], t["labs"]).set_index(
+        "model_id"
+    )
 
 
 def _input_price(model_id: str):
     def check(t) -> BookFigure:
-        return BookFigure(float(_first_party(t).loc[model_id, "usd_per_m_input"]), unit="USD/M input tokens",
-                          chapter="03-tokens", tolerance=0.02, basis="the lab's own list price on 1 March 2026 (models.dev)")
+        return BookFigure(
+            float(_first_party(t).loc[model_id, "usd_per_m_input"]),
+            unit="USD/M input tokens",
+            chapter="03-tokens",
+            tolerance=0.02,
+            basis="the lab's own list price on 1 March 2026 (models.dev)",
+        )
+
     return check
 
 
@@ -284,73 +378,143 @@ def _ratios(t) -> dict:
     fp = _first_party(t)
     f = tc.assumption_value(t["assumptions"], "output_token_fraction")
     opus, m25 = fp.loc["claude-opus-4.6"], fp.loc["minimax-m2.5"]
-    return tc.price_ratio(opus["usd_per_m_input"], opus["usd_per_m_output"], m25["usd_per_m_input"],
-                          m25["usd_per_m_output"], f)
+    return tc.price_ratio(
+        opus["usd_per_m_input"],
+        opus["usd_per_m_output"],
+        m25["usd_per_m_input"],
+        m25["usd_per_m_output"],
+        f,
+    )
 
 
 def _price_ratio(t) -> BookFigure:
     r = _ratios(t)
-    return BookFigure(r["input"], min(r.values()), max(r.values()), "ratio", chapter="03-tokens", tolerance=0.05,
-                      reference=1, basis=f"Claude Opus 4.6 / MiniMax M2.5: {r['input']:.1f} on input, {r['output']:.1f} "
-                                         f"on output, {r['blended']:.1f} blended (the model's range of readings)")
+    return BookFigure(
+        r["input"],
+        min(r.values()),
+        max(r.values()),
+        "ratio",
+        chapter="03-tokens",
+        tolerance=0.05,
+        reference=1,
+        basis=f"Claude Opus 4.6 / MiniMax M2.5: {r['input']:.1f} on input, {r['output']:.1f} "
+        f"on output, {r['blended']:.1f} blended (the model's range of readings)",
+    )
 
 
 def _bill_shrink(t) -> BookFigure:
     r = _ratios(t)
-    return BookFigure(r["blended"], min(r.values()), max(r.values()), "ratio", chapter="03-tokens", tolerance=0.5,
-                      scale="log10", reference=1,
-                      basis=f"blended price ratio {r['blended']:.1f} at DeepSeek's output share; 'an order of magnitude' "
-                            "is read as within half an order of magnitude of 10")
+    return BookFigure(
+        r["blended"],
+        min(r.values()),
+        max(r.values()),
+        "ratio",
+        chapter="03-tokens",
+        tolerance=0.5,
+        scale="log10",
+        reference=1,
+        basis=f"blended price ratio {r['blended']:.1f} at DeepSeek's output share; 'an order of magnitude' "
+        "is read as within half an order of magnitude of 10",
+    )
 
 
 def _params(kind: str):
     def check(t) -> BookFigure:
         p = t["model_parameters"]
         rows = p.loc[p["model_id"] == "minimax-m2.5", f"{kind}_params_b"].astype(float)
-        return BookFigure(float(rows.median()), float(rows.min()), float(rows.max()), "billion parameters",
-                          chapter="03-tokens", sources_disagree=rows.nunique() > 1, tolerance=0.005,
-                          basis=f"{kind} parameters of MiniMax M2.5 in model_parameters: "
-                                + ", ".join(f"{x:g}" for x in sorted(rows.unique())))
+        return BookFigure(
+            float(rows.median()),
+            float(rows.min()),
+            float(rows.max()),
+            "billion parameters",
+            chapter="03-tokens",
+            sources_disagree=rows.nunique() > 1,
+            tolerance=0.005,
+            basis=f"{kind} parameters of MiniMax M2.5 in model_parameters: "
+            + ", ".join(f"{x:g}" for x in sorted(rows.unique())),
+        )
+
     return check
 
 
 def _h100_price(t) -> BookFigure:
     p = t["accelerator_prices"].set_index("price_id").loc["h100-card-2025"]
     lo, hi = float(p["usd_low"]), float(p["usd_high"])
-    return BookFigure((lo + hi) / 2, lo, hi, "USD", chapter="03-tokens", tolerance=0.1,
-                      basis=f"quoted card price {lo:,.0f}-{hi:,.0f} USD (one low-graded source); central = middle of the range")
+    return BookFigure(
+        (lo + hi) / 2,
+        lo,
+        hi,
+        "USD",
+        chapter="03-tokens",
+        tolerance=0.1,
+        basis=f"quoted card price {lo:,.0f}-{hi:,.0f} USD (one low-graded source); central = middle of the range",
+    )
 
 
 def _gpu_power(t) -> BookFigure:
-    a = tc.accelerator_inputs(t["accelerators"], t["accelerator_specs"], t["assumptions"]).set_index("accelerator_id")
+    a = tc.accelerator_inputs(
+        t["accelerators"], t["accelerator_specs"], t["assumptions"]
+    ).set_index("accelerator_id")
     tdp = float(a.loc["h100-sxm", "board_power_w"])
     frac = tc.assumption_value(t["assumptions"], "gpu_avg_power_fraction_of_tdp")
-    return BookFigure(tdp, unit="W", chapter="03-tokens", tolerance=0.05,
-                      basis=f"H100 SXM board power {tdp:.0f} W (a rating: a serving GPU averages about {frac:.0%} of it)")
+    return BookFigure(
+        tdp,
+        unit="W",
+        chapter="03-tokens",
+        tolerance=0.05,
+        basis=f"H100 SXM board power {tdp:.0f} W (a rating: a serving GPU averages about {frac:.0%} of it)",
+    )
 
 
 def _electricity_gap(t) -> BookFigure:
     d = t["dc_electricity_prices"].set_index("price_id")
-    cn, us = float(d.loc["be-chn-industrial-2024", "usd_per_kwh"]), float(d.loc["be-usa-industrial-2024", "usd_per_kwh"])
+    cn, us = (
+        float(d.loc["be-chn-industrial-2024", "usd_per_kwh"]),
+        float(d.loc["be-usa-industrial-2024", "usd_per_kwh"]),
+    )
     prices = t["dc_electricity_prices"]
-    cn_all = prices.loc[prices["country"] == "CHN", ["usd_per_kwh", "usd_per_kwh_high"]].stack().astype(float)
-    us_all = prices.loc[prices["country"] == "USA", ["usd_per_kwh", "usd_per_kwh_high"]].stack().astype(float)
+    cn_all = (
+        prices.loc[prices["country"] == "CHN", ["usd_per_kwh", "usd_per_kwh_high"]]
+        .stack()
+        .astype(float)
+    )
+    us_all = (
+        prices.loc[prices["country"] == "USA", ["usd_per_kwh", "usd_per_kwh_high"]]
+        .stack()
+        .astype(float)
+    )
     lowest = 100 * (1 - cn_all.max() / us_all.min())
     highest = 100 * (1 - cn_all.min() / us_all.max())
-    return BookFigure(100 * (1 - cn / us), lowest, highest, "% lower in China", chapter="03-tokens", sources_disagree=True,
-                      tolerance=0.1, reference=0,
-                      basis=f"2024 industrial prices (BusinessEurope): China {100 * (cn / us - 1):.0f} % dearer than the USA; "
-                            f"other pairs of Chinese and US prices give {lowest:.0f} to {highest:.0f} % lower")
+    return BookFigure(
+        100 * (1 - cn / us),
+        lowest,
+        highest,
+        "% lower in China",
+        chapter="03-tokens",
+        sources_disagree=True,
+        tolerance=0.1,
+        reference=0,
+        basis=f"2024 industrial prices (BusinessEurope): China {100 * (cn / us - 1):.0f} % dearer than the USA; "
+        f"other pairs of Chinese and US prices give {lowest:.0f} to {highest:.0f} % lower",
+    )
 
 
 def _china_hashrate(t) -> BookFigure:
     s = pl.china_hashrate_shares(t["btc_hashrate_share_country"])
     peak = s.loc[s["share_pct"].idxmax()]
     other = s[s["source"] == "btc-b31"]["share_pct"].max()
-    return BookFigure(float(peak["share_pct"]), float(other), float(peak["share_pct"]), "%", chapter="02-bitcoin",
-                      sources_disagree=True, tolerance=0.0, reference=50,
-                      basis=f"peak {peak['share_pct']:.2f} % ({peak['period']}, Cambridge mining map); CoinShares' highest "
-                            f"is {other:.0f} %")
+    return BookFigure(
+        float(peak["share_pct"]),
+        float(other),
+        float(peak["share_pct"]),
+        "%",
+        chapter="02-bitcoin",
+        sources_disagree=True,
+        tolerance=0.0,
+        reference=50,
+        basis=f"peak {peak['share_pct']:.2f} % ({peak['period']}, Cambridge mining map); CoinShares' highest "
+        f"is {other:.0f} %",
+    )
 
 
 def _mining_end(t) -> BookFigure:
@@ -358,41 +522,62 @@ def _mining_end(t) -> BookFigure:
     zero = s[s["share_pct"] == 0]
     later = s[s["date"] > zero["date"].max()]
     last_mining = later.loc[later["share_pct"] > 0, "date"].max()
-    return BookFigure(int(last_mining.year), int(zero["date"].min().year), int(last_mining.year), "year",
-                      chapter="02-bitcoin", sources_disagree=True, tolerance=0.0,
-                      basis=f"the Cambridge map showed no Chinese hashrate in {zero['date'].min():%B %Y}, but later data put "
-                            f"China back at {later['share_pct'].min():.0f}-{later['share_pct'].max():.0f} % up to "
-                            f"{last_mining:%B %Y}, the last month in the data; legal mining ended in 2021, mining had not "
-                            f"ended by {last_mining.year} (central: the earliest year the data allow)")
+    return BookFigure(
+        int(last_mining.year),
+        int(zero["date"].min().year),
+        int(last_mining.year),
+        "year",
+        chapter="02-bitcoin",
+        sources_disagree=True,
+        tolerance=0.0,
+        basis=f"the Cambridge map showed no Chinese hashrate in {zero['date'].min():%B %Y}, but later data put "
+        f"China back at {later['share_pct'].min():.0f}-{later['share_pct'].max():.0f} % up to "
+        f"{last_mining:%B %Y}, the last month in the data; legal mining ended in 2021, mining had not "
+        f"ended by {last_mining.year} (central: the earliest year the data allow)",
+    )
 
 
 def _mining_start(t) -> BookFigure:
     first = int(t["btc_hashrate_share_country"]["date"].min().year)
-    return _none(f"the book's hashrate data begin in {first} with China already above 70 %, "
-                 "so they cannot date the start of mining in Sichuan, Yunnan and Xinjiang")
+    return _none(
+        f"the book's hashrate data begin in {first} with China already above 70 %, "
+        "so they cannot date the start of mining in Sichuan, Yunnan and Xinjiang"
+    )
 
 
 def _dozen(t) -> BookFigure:
     labs = t["labs"]
     n = int((labs["country"] == "CHN").sum())
-    return _none(f"labs.csv lists {n} Chinese labs, only those whose models the book's data use: a lower bound, not a census")
+    return _none(
+        f"labs.csv lists {n} Chinese labs, only those whose models the book's data use: a lower bound, not a census"
+    )
 
 
 def _tokens_per_conversation(t) -> BookFigure:
-    row = t["inference_energy"].set_index(t["inference_energy"].columns[0]).loc["mlenergy-chat-tokens"]
-    return _none(f"the data give tokens per response, not per conversation: chat models average {row['value']:,.0f} "
-                 "output tokens per response (ML.ENERGY), and a conversation adds input tokens and turns")
+    row = (
+        t["inference_energy"]
+        .set_index(t["inference_energy"].columns[0])
+        .loc["mlenergy-chat-tokens"]
+    )
+    return _none(
+        f"the data give tokens per response, not per conversation: chat models average {row['value']:,.0f} "
+        "output tokens per response (ML.ENERGY), and a conversation adds input tokens and turns"
+    )
 
 
 def _round_trip(t) -> BookFigure:
     rtt = t["latency_rtt"].set_index("rtt_id")["rtt_ms"]
     ms = float(rtt["azure-westus-eastasia"])
-    return _none(f"the claim includes the model's answer, whose time the data do not give; the network round trip "
-                 f"US West - Hong Kong alone is {ms:.0f} ms, a small part of 1-2 s")
+    return _none(
+        f"the claim includes the model's answer, whose time the data do not give; the network round trip "
+        f"US West - Hong Kong alone is {ms:.0f} ms, a small part of 1-2 s"
+    )
 
 
 def _dc_bill(t) -> BookFigure:
-    return _none("the data give no size for 'a large AI data centre', so its electricity bill cannot be computed")
+    return _none(
+        "the data give no size for 'a large AI data centre', so its electricity bill cannot be computed"
+    )
 
 
 CHECKS: dict[str, callable] = {
@@ -404,12 +589,16 @@ CHECKS: dict[str, callable] = {
     "top10-total-tokens": _volume("or-top10-2026-02-week", "or-top10-2026-02-mid"),
     "china-top10-tokens": _china_top10_tokens,
     "minimax-m25-tokens": _volume("or-top10-2026-02-week-m2.5", "or-week-2026-02-28-m2.5"),
-    "data-as-of": lambda t: _none("a date in a caption of the essay; no source in the data gives it"),
+    "data-as-of": lambda t: _none(
+        "a date in a caption of the essay; no source in the data gives it"
+    ),
     "openclaw-stars": lambda t: _none("no GitHub data on OpenClaw in the book's data"),
     "openclaw-bill": lambda t: _none("a personal anecdote; no data"),
     "chat-tokens-per-conversation": _tokens_per_conversation,
     "openclaw-subtasks": lambda t: _none("a description of one tool; no data"),
-    "anthropic-terms-date": lambda t: _none("Anthropic's terms of service are not in the book's data"),
+    "anthropic-terms-date": lambda t: _none(
+        "Anthropic's terms of service are not in the book's data"
+    ),
     "swe-minimax-m25": _benchmark("minimax-m2.5"),
     "swe-claude-opus-46": _benchmark("claude-opus-4.6"),
     "price-minimax-m25-input": _input_price("minimax-m2.5"),
@@ -423,8 +612,10 @@ CHECKS: dict[str, callable] = {
     "dc-electricity-bill": _dc_bill,
     "round-trip-time": _round_trip,
     "electricity-40pct-lower": _electricity_gap,
-    "deepseek-36x-cheaper": lambda t: _none("GPT-4o's serving cost is not in the data and the essay's 'independent tests' "
-                                            "are unnamed; DeepSeek's own cost is, GPT-4o's is not"),
+    "deepseek-36x-cheaper": lambda t: _none(
+        "GPT-4o's serving cost is not in the data and the essay's 'independent tests' "
+        "are unnamed; DeepSeek's own cost is, GPT-4o's is not"
+    ),
     "minimax-m25-total-params": _params("total"),
     "minimax-m25-active-params": _params("active"),
     "dozen-companies": _dozen,
@@ -437,8 +628,12 @@ CHECKS: dict[str, callable] = {
 """One check per claim id of essay_claims.csv."""
 
 
-def ledger(claims: pd.DataFrame, tables: Tables | None = None, chapters: set[str] | None = None,
-           checks: dict = CHECKS) -> pd.DataFrame:
+def ledger(
+    claims: pd.DataFrame,
+    tables: Tables | None = None,
+    chapters: set[str] | None = None,
+    checks: dict = CHECKS,
+) -> pd.DataFrame:
     """The ledger: one row per claim of ``claims`` (essay_claims.csv), in its order.
 
     Columns: ``claim_id``, ``quote``, ``claim`` (value, qualifier and unit
@@ -459,14 +654,31 @@ def ledger(claims: pd.DataFrame, tables: Tables | None = None, chapters: set[str
         v, why = verdict(None if pd.isna(c.value) else float(c.value), high, c.qualifier, fig)
         reason = why if v == "not checkable" or not fig.basis else f"{why}: {fig.basis}"
         lo, hi = fig.range if fig.central is not None else (None, None)
-        value_text = (f"{c.value_date:%Y-%m-%d}" if pd.isna(c.value) and pd.notna(c.value_date)
-                      else f"{c.value:g}" + (f"-{high:g}" if high is not None else ""))
-        words = {"approx": "about ", "more-than": "more than ", "less-than": "less than "}.get(c.qualifier, "")
+        value_text = (
+            f"{c.value_date:%Y-%m-%d}"
+            if pd.isna(c.value) and pd.notna(c.value_date)
+            else f"{c.value:g}" + (f"-{high:g}" if high is not None else "")
+        )
+        words = {"approx": "about ", "more-than": "more than ", "less-than": "less than "}.get(
+            c.qualifier, ""
+        )
         unit = "" if c.unit in ("date", "year") else f" {c.unit}"
-        rows.append({"claim_id": c.claim_id, "quote": c.quote,
-                     "claim": f"{words}{value_text}{unit}",
-                     "value": c.value, "value_high": high, "qualifier": c.qualifier,
-                     "book_figure": fig.central, "book_low": lo, "book_high": hi, "unit": fig.unit or c.unit,
-                     "verdict": v, "reason": reason, "planned_chapter": fig.chapter,
-                     "chapter": fig.chapter if fig.chapter in chapters else None})
+        rows.append(
+            {
+                "claim_id": c.claim_id,
+                "quote": c.quote,
+                "claim": f"{words}{value_text}{unit}",
+                "value": c.value,
+                "value_high": high,
+                "qualifier": c.qualifier,
+                "book_figure": fig.central,
+                "book_low": lo,
+                "book_high": hi,
+                "unit": fig.unit or c.unit,
+                "verdict": v,
+                "reason": reason,
+                "planned_chapter": fig.chapter,
+                "chapter": fig.chapter if fig.chapter in chapters else None,
+            }
+        )
     return pd.DataFrame(rows)
