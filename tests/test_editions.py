@@ -10,6 +10,7 @@ import html as htmllib
 import re
 import shutil
 import subprocess
+import urllib.parse
 from pathlib import Path
 
 import nbformat
@@ -197,3 +198,22 @@ def test_with_code_the_page_gets_the_styles_that_print_code_cells(tmp_path):
     coded = prepare_page(tmp_path, with_code=True).read_text()
     assert "_static/pdf.css" in plain and ".cell_input" not in plain
     assert ".cell_input" in coded and "display: block" in coded
+
+
+def test_print_drawings_move_to_files_and_identical_ones_share_one():
+    from tokenpower_book.sphinx_print_images import externalise
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>A &amp; B</text></svg>'
+    encoded = urllib.parse.quote(svg, safe=" :/=;,.-_()'!*~+?@$")
+    img = f'<img class="tp-chart-static" alt="a chart" src="data:image/svg+xml;charset=utf-8,{encoded}">'
+    written = {}
+    body = externalise(
+        f"<p>one</p>{img}<p>two</p>{img}", written.__setitem__, lambda n: f"../_images/print/{n}"
+    )
+    assert list(written.values()) == [svg]  # decoded back to the drawing, stored once
+    name = next(iter(written))
+    assert body == (
+        f'<p>one</p><img class="tp-chart-static" alt="a chart" src="../_images/print/{name}">'
+        f'<p>two</p><img class="tp-chart-static" alt="a chart" src="../_images/print/{name}">'
+    )
+    assert "data:" not in body
