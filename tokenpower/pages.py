@@ -12,6 +12,8 @@ import pandas as pd
 
 from tokenpower.data import load
 
+__all__ = ["glue"]
+
 
 def glue(name: str, value, display: bool = False) -> None:
     """Glue a value for ``{glue:text}`` in the prose, numpy scalars as plain Python numbers.

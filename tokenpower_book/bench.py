@@ -28,6 +28,8 @@ from tokenpower_book.build import build_book, copy_book
 from tokenpower_book.rerun import run_chapter
 from tokenpower_book.runner import parameters_cell, resolve_chapter
 
+__all__ = ["run_benchmarks"]
+
 
 def _strip_code(book: Path) -> None:
     """Make the floor twin: drop code cells (and glue roles) from every chapter."""
