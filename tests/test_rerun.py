@@ -74,9 +74,7 @@ def test_the_page_says_what_changed_against_the_book(rerun):
     assert len(years) == 2, "the parameter and the glued year, book value beside re-run value"
     assert any("▢" in r[0] for r in rows), "each value is shown in its sentence"
     # the network map depends on the year, the electricity chart does not
-    assert "Figures and tables that changed (1 of 2): Figure 1." in " ".join(
-        box.get_text().split()
-    )
+    assert "Figures and tables that changed (1 of 2): Figure 1." in " ".join(box.get_text().split())
 
 
 def test_the_terminal_gets_a_short_table(rerun):

@@ -12,7 +12,13 @@ import pandas as pd
 
 from tokenpower.data import load
 
-__all__ = ["glue"]
+__all__ = [
+    "Parameter",
+    "ParameterError",
+    "check_parameters",
+    "declared_parameters",
+    "glue",
+]
 
 
 def glue(name: str, value, display: bool = False) -> None:

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 import nbformat
 from myst_nb.core.variables import format_plain_text
 
-GLUE_ROLE = re.compile(r"\{glue(?::(text|md))?\}`([^`:]+)(?::([^`]*))?`")
-GLUE_FIGURE = re.compile(r"```\{glue:figure\}\s+(\S+)\s*\n((?::[^\n]*\n)*)\n?(.*?)```", re.S)
-ROLE = re.compile(r"\{[a-z:]+\}`([^`<]*?)(?:\s*<[^>]*>)?`")
-CHART_ID = re.compile(r"tpchart-[0-9a-f]+-\d+")
-EXCERPT = 110
-MARK = "▢"
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z{])")
+_GLUE_ROLE = re.compile(r"\{glue(?::(text|md))?\}`([^`:]+)(?::([^`]*))?`")
+_GLUE_FIGURE = re.compile(r"```\{glue:figure\}\s+(\S+)\s*\n((?::[^\n]*\n)*)\n?(.*?)```", re.S)
+_ROLE = re.compile(r"\{[a-z:]+\}`([^`<]*?)(?:\s*<[^>]*>)?`")
+_CHART_ID = re.compile(r"tpchart-[0-9a-f]+-\d+")
+_EXCERPT = 110
+_MARK = "▢"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z{])")
 
 
 @dataclass
@@ -74,22 +74,22 @@ def glued(nb: nbformat.NotebookNode) -> dict[str, dict]:
 
 def _plain_prose(text: str) -> str:
     """MyST prose as plain words: roles to their text, markup and math signs dropped."""
-    text = GLUE_ROLE.sub("…", text)
+    text = _GLUE_ROLE.sub("…", text)
     text = re.sub(r"\s*\{cite:[pt]\}`[^`]*`", "", text)
-    text = ROLE.sub(lambda m: m.group(1), text)
+    text = _ROLE.sub(lambda m: m.group(1), text)
     text = re.sub(r"[*`$|\\]", "", text)
     text = re.sub(r"\(\s+", "(", text)
     text = re.sub(r"\s+([.,;:)])", r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _excerpt(sentence: str, width: int = EXCERPT) -> str:
+def _excerpt(sentence: str, width: int = _EXCERPT) -> str:
     """At most ``width`` characters of ``sentence`` around its marker, cut between words."""
     if len(sentence) <= width:
         return sentence
     words, marker = (
         sentence.split(" "),
-        next(i for i, w in enumerate(sentence.split(" ")) if MARK in w),
+        next(i for i, w in enumerate(sentence.split(" ")) if _MARK in w),
     )
     lo = hi = marker
     while True:
@@ -111,12 +111,12 @@ def glue_uses(markdown: str) -> dict[str, tuple[str, str, str]]:
     """
     uses: dict[str, tuple[str, str, str]] = {}
     for line in markdown.splitlines():
-        for sentence in SENTENCE.split(line):
-            for match in GLUE_ROLE.finditer(sentence):
+        for sentence in _SENTENCE.split(line):
+            for match in _GLUE_ROLE.finditer(sentence):
                 kind, name, fmt = match.group(1) or "any", match.group(2), match.group(3) or ""
                 if name in uses:
                     continue
-                marked = sentence[: match.start()] + f" {MARK} " + sentence[match.end() :]
+                marked = sentence[: match.start()] + f" {_MARK} " + sentence[match.end() :]
                 plain = _plain_prose(marked).lstrip("-:> ").strip()
                 uses[name] = (kind, fmt, _excerpt(plain))
     return uses
@@ -130,7 +130,7 @@ def _rendered(bundle: dict | None, kind: str, fmt: str) -> str | None:
     for mime in ("text/markdown", "text/html", "image/svg+xml", "image/png", "text/plain"):
         if mime in bundle:
             text = bundle[mime] if isinstance(bundle[mime], str) else "".join(bundle[mime])
-            return CHART_ID.sub("", text)
+            return _CHART_ID.sub("", text)
     return ""
 
 
@@ -146,7 +146,7 @@ def _figures(nb: nbformat.NotebookNode) -> dict[str, tuple[str, str]]:
             for o in cell.get("outputs", [])
         ]
         text = json.dumps(outputs, sort_keys=True)
-        found[figure["name"]] = (figure.get("caption", ""), CHART_ID.sub("", text))
+        found[figure["name"]] = (figure.get("caption", ""), _CHART_ID.sub("", text))
     return found
 
 
@@ -162,7 +162,7 @@ def compare(
     old, new = glued(book), glued(rerun)
     changes = Changes(parameters, book_source=book_source)
     glued_figures = {}
-    for match in GLUE_FIGURE.finditer(markdown):
+    for match in _GLUE_FIGURE.finditer(markdown):
         options = dict(re.findall(r":(\w+):\s*(.*)", match.group(2)))
         glued_figures[match.group(1)] = (options.get("name"), match.group(3).strip())
     for name, (kind, fmt, where) in uses.items():

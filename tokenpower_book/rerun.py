@@ -298,6 +298,9 @@ def parameters_text(records: list[dict]) -> str:
 
 
 __all__ = [
+    "REAL_PAGES",
+    "RUN",
+    "SPHINX_PHASES",
     "RunResult",
     "book_execution",
     "changes_table",
