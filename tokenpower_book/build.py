@@ -34,6 +34,7 @@ __all__ = [
     "SITE",
     "STAGE",
     "build_book",
+    "build_variant",
     "build_lock",
     "copy_book",
     "fingerprint",

@@ -109,3 +109,14 @@ def setup(app):
     app.add_transform(RemoveSolutions)
     app.connect("builder-inited", _single_page_handlers)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+__all__ = [
+    "CACHE_ENV",
+    "EDITIONS",
+    "EDITION_ENV",
+    "RemoveSolutions",
+    "edition",
+    "setup",
+    "strip_solutions",
+]

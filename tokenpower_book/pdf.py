@@ -111,4 +111,13 @@ def build_pdf(
     return target
 
 
-__all__ = ["build_pdf", "chromium", "pdf_path", "prepare_page", "print_page"]
+__all__ = [
+    "CHROMIUM_NAMES",
+    "ROOT_PAGE",
+    "WITH_CODE_CSS",
+    "build_pdf",
+    "chromium",
+    "pdf_path",
+    "prepare_page",
+    "print_page",
+]

@@ -57,4 +57,4 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
-__all__ = ["FOLDER", "externalise"]
+__all__ = ["FOLDER", "externalise", "setup"]
