@@ -191,10 +191,14 @@ def test_figures_worked_out_from_the_csv_files(book_ledger):
         rows.loc["cable-1858", "book_figure"]
         == cables.loc[cables["route"] == "atlantic-1858", "year_used"].min()
     )
-    # 61 % of 8.7 trillion, both from the data
+    # the central figure of a volume claim is the independent source's, not the essay's echo
     vol = pd.read_csv(DATA / "openrouter_volumes.csv").set_index("volume_id")
-    assert rows.loc["china-top10-tokens", "book_figure"] == pytest.approx(
-        0.61 * vol.loc["or-top10-2026-02-week", "tokens_t"]
+    assert vol.loc["or-top10-2026-02-week", "source"] == "tok-agentifact"
+    assert rows.loc["top10-total-tokens", "book_figure"] == 13.95
+    assert rows.loc["minimax-m25-tokens", "book_figure"] == 1.7
+    # the like-for-like electricity pair, in the source's euros: 0.082 / 0.075 - 1 = 9.3 % dearer
+    assert rows.loc["electricity-40pct-lower", "book_figure"] == pytest.approx(
+        100 * (1 - 0.082 / 0.075)
     )
 
 
@@ -203,7 +207,14 @@ def test_contested_claims_get_the_expected_verdicts(book_ledger):
     # BusinessEurope's 2024 industrial prices make China dearer; only some other pairs give 40 % lower
     dce = pd.read_csv(DATA / "dc_electricity_prices.csv").set_index("price_id")["usd_per_kwh"]
     assert dce["be-chn-industrial-2024"] > dce["be-usa-industrial-2024"]
-    assert v["electricity-40pct-lower"] == "partly supported"
+    assert v["electricity-40pct-lower"] == "not supported"
+    # the essay's own source (and its echo) cannot vouch for the essay
+    assert v["china-top10-tokens"] == "not checkable"
+    assert v["top10-total-tokens"] == v["minimax-m25-tokens"] == "not supported"
+    # a share of another scope (Chinese vs US models) is not a like-for-like check of a top-ten share
+    assert v["share-china-top10"] == "not checkable"
+    # the year is right, the endpoints are not
+    assert v["cable-1858"] == "partly supported"
     assert v["deepseek-36x-cheaper"] == "not checkable"
     # Chinese hashrate was back above zero after the 2021 ban (Sep 2021 onwards in the CSV)
     cn = pd.read_csv(DATA / "btc_hashrate_share_country.csv").query(
@@ -222,3 +233,42 @@ def test_available_chapters_reads_the_toc(tmp_path):
         "      - file: book/09-missing\n"
     )
     assert cl.available_chapters(toc, tmp_path / "book") == {"01-cable"}
+
+
+def test_the_essays_own_source_cannot_support_it_alone():
+    fig = cl.BookFigure(5.3, tolerance=0.02, echo_only=True, basis="0.61 x 8.7")
+    assert cl.verdict(5.3, None, "exact", fig)[0] == "not checkable"
+    assert cl.verdict(5.3, None, "exact", cl.BookFigure(5.3, tolerance=0.02))[0] == "supported"
+
+
+def test_partly_supported_needs_a_like_for_like_figure():
+    # a 40 % gap claimed; a range from -10 to +60 % of mixed pairs would once have "partly" supported it
+    mixed = cl.BookFigure(-9.3, -10, 60, sources_disagree=True, reference=0, like_for_like=False)
+    assert cl.verdict(40, None, "approx", mixed)[0] == "not checkable"
+    pair = cl.BookFigure(-9.3, reference=0)
+    assert cl.verdict(40, None, "approx", pair)[0] == "not supported"
+
+
+def test_a_caveat_caps_a_verdict_at_partly_supported():
+    fig = cl.BookFigure(1858, tolerance=0.0, caveat="the endpoints differ")
+    verdict, reason = cl.verdict(1858, None, "exact", fig)
+    assert verdict == "partly supported" and "endpoints" in reason
+
+
+def test_each_verdict_shows_the_rows_it_used(book_ledger):
+    rows = book_ledger.set_index("claim_id")
+    top10 = rows.loc["top10-total-tokens"]
+    assert (
+        "openrouter_volumes:or-top10-2026-02-mid (tok-nbd-2026-02-27, medium)" in top10["evidence"]
+    )
+    assert (
+        "or-top10-2026-02-week (tok-agentifact, low)" in top10["evidence"] and top10["low_graded"]
+    )
+    elec = rows.loc["electricity-40pct-lower", "evidence"].split("; ")
+    assert [e.split(" ")[0] for e in elec] == [
+        "dc_electricity_prices:be-chn-industrial-2024",
+        "dc_electricity_prices:be-usa-industrial-2024",
+    ]
+    # the reason texts say what the figures are
+    assert "latest year" in rows.loc["mining-end-2021", "reason"]
+    assert "Valentia" in rows.loc["cable-1858", "reason"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from tokenpower.data import DataPackage
 
 ENTRY_TYPES = {
@@ -46,7 +48,7 @@ def bibtex(data_dir: Path) -> str:
         fields = [
             ("author", "{" + _escape(row.author) + "}"),
             ("title", "{" + _escape(row.title) + "}"),
-            ("year", str(row.year)),
+            ("year", "n.d." if pd.isna(row.year) else str(row.year)),
         ]
         if has_publisher:
             fields.append((PUBLISHER_FIELD.get(kind, "publisher"), _escape(row.publisher)))

@@ -324,6 +324,18 @@ class DataPackage:
                 problems.extend(self.problems(name))
             except DataError as exc:
                 problems.extend(exc.problems)
+        # the book's rules across rows and tables (frictionless checks), on every sound table
+        # whose context tables are sound too (a broken context table is reported already)
+        from tokenpower.data.rules import rule_problems
+
+        broken = {p.file for p in problems}
+        for name in names:
+            if self._rel(self.path(name)) in broken:
+                continue
+            try:
+                problems.extend(rule_problems(self, name, Problem))
+            except DataError:
+                continue
         listed = {Path(self.resource(n)["path"]).name for n in names}
         for csv_path in sorted(self.data_dir.glob("*.csv")):
             if csv_path.name not in listed:

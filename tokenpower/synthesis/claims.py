@@ -33,6 +33,7 @@ __all__ = [
     "VERDICTS",
     "BookFigure",
     "Tables",
+    "ESSAY_SOURCES",
     "available_chapters",
     "claim_satisfied",
     "ledger",
@@ -41,6 +42,10 @@ __all__ = [
 
 VERDICTS = ("supported", "partly supported", "not supported", "not checkable")
 """The four verdicts of the ledger."""
+
+ESSAY_SOURCES = frozenset({"tok-essay-techflow-2026", "tok-agentifact"})
+"""The essay and the source it echoes: agentifact.com gives exactly the essay's week (8.7 T, 61 %,
+MiniMax M2.5 at 2.45 T), so its rows cannot vouch for the essay's claims on their own."""
 
 BOOK_DIR = Path(__file__).resolve().parents[2] / "book"
 TOC = BOOK_DIR.parent / "_toc.yml"
@@ -59,6 +64,13 @@ class BookFigure:
     ``"log10"``.  ``reference``: the value that separates the two directions
     of the claim (1 for a ratio, 0 for a difference), None if it has no
     direction.  ``chapter``: the page that shows the figure.
+    ``evidence``: the data rows the figure rests on, as ``table:row (source,
+    confidence)``.  ``echo_only``: every one of them comes from the essay's
+    own source or an echo of it (:data:`ESSAY_SOURCES`).  ``like_for_like``:
+    the figure measures the same thing as the claim (same year, customer
+    class, scope and unit); when it does not, it can show context but cannot
+    support the claim.  ``caveat``: a part of the claim the figure does not
+    bear out (the claim can then be at most partly supported).
     """
 
     central: float | None
@@ -71,6 +83,10 @@ class BookFigure:
     tolerance: float = 0.1
     scale: str = "relative"
     reference: float | None = None
+    evidence: tuple[str, ...] = ()
+    echo_only: bool = False
+    like_for_like: bool = True
+    caveat: str | None = None
 
     @property
     def range(self) -> tuple[float, float]:
@@ -120,9 +136,13 @@ def verdict(value, value_high, qualifier: str, figure: BookFigure) -> tuple[str,
     """The verdict on a claim and its reason, by these rules, in order:
 
     1. **not checkable** if the book has no figure (``central`` is None) or
-       the claim no value;
+       the claim no value; also if the only evidence is the essay's own
+       source or an echo of it (``echo_only``: a claim cannot vouch for
+       itself), or if the book's figure is not a like-for-like comparison
+       (``like_for_like`` False: another year, customer class or scope);
     2. **supported** if the central figure bears the claim out within the
-       tolerance (:func:`claim_satisfied`);
+       tolerance (:func:`claim_satisfied`), or **partly supported** if the
+       figure has a ``caveat`` (a part of the claim it contradicts);
     3. if some figure in the range ``low..high`` bears it out:
        **partly supported** when that range comes from disagreeing sources
        (the claim picks one of them), else **supported** (the claim is
@@ -136,6 +156,14 @@ def verdict(value, value_high, qualifier: str, figure: BookFigure) -> tuple[str,
     """
     if figure.central is None or value is None or pd.isna(value):
         return "not checkable", figure.basis or "the data hold no figure for this claim"
+    if figure.echo_only:
+        return (
+            "not checkable",
+            "the only figures are the essay's own source's (or an echo of it), "
+            "which cannot vouch for the claim",
+        )
+    if not figure.like_for_like:
+        return "not checkable", "no like-for-like figure (same year, class, scope and unit)"
     c, tol, scale = float(figure.central), figure.tolerance, figure.scale
     tol_text = (
         f"{tol:g} orders of magnitude"
@@ -145,6 +173,8 @@ def verdict(value, value_high, qualifier: str, figure: BookFigure) -> tuple[str,
         else "exactly"
     )
     if claim_satisfied(c, float(value), value_high, qualifier, tol, scale):
+        if figure.caveat:
+            return "partly supported", f"the number is right but {figure.caveat}"
         return (
             "supported",
             f"the book's figure bears the claim out {'' if tol_text == 'exactly' else 'within '}{tol_text}",
@@ -210,14 +240,40 @@ def _none(reason: str) -> BookFigure:
     return BookFigure(None, basis=reason)
 
 
+def _evidence(t, table: str, ids) -> tuple[str, ...]:
+    """``table:row (source, confidence)`` for the rows ``ids`` of ``table`` (first column = id)."""
+    frame = t[table].set_index(t[table].columns[0])
+    return tuple(
+        f"{table}:{i} ({frame.loc[i, 'source']}, {frame.loc[i, 'confidence']})" for i in ids
+    )
+
+
+def _period(row) -> str:
+    """A row's period in words; a loose one ('the week before ...') is not given as exact days."""
+    if row.get("period_qualifier") == "approx":
+        return f"a week of {row['period_start']:%B %Y} (the source does not give the days)"
+    return f"{row['period_start']:%d %b}-{row['period_end']:%d %b %Y}"
+
+
+def _is_echo(t, table: str, ids) -> bool:
+    frame = t[table].set_index(t[table].columns[0])
+    return all(frame.loc[i, "source"] in ESSAY_SOURCES for i in ids)
+
+
 def _cable_year(t) -> BookFigure:
     c = t["telegraph_cables"]
-    year = int(c.loc[c["route"] == "atlantic-1858", "year_used"].min())
+    rows = c[c["route"] == "atlantic-1858"]
+    year = int(rows["year_used"].min())
+    hubs = t["telegraph_hubs"].set_index("hub_id")["name"]
+    first = rows.iloc[0]
+    ends = f"{hubs[first['from_hub']]} (Ireland) and {hubs[first['to_hub']]} (Newfoundland)"
     return BookFigure(
         year,
         unit="year",
         tolerance=0.0,
         chapter="01-cable",
+        evidence=_evidence(t, "telegraph_cables", rows["cable_id"]),
+        caveat=f"the 1858 cable joined {ends}, not London and New York",
         basis="year the first Atlantic cable worked (telegraph_cables, route atlantic-1858)",
     )
 
@@ -248,6 +304,11 @@ def _share_top10(t) -> BookFigure:
     from tokenpower.policies import sovereignty as sv
 
     engine = 100 * float(sv.preset_summary(sc.build_market(t), {}).iloc[0]["chinese_model_share"])
+    v = t["openrouter_volumes"]
+    nbd = v[
+        (v["scope"] == "chinese-vs-us-models")
+        & (v["period_start"].dt.strftime("%Y-%m") == "2026-02")
+    ]
     return BookFigure(
         top10,
         min(top10, float(feb.min())),
@@ -257,9 +318,13 @@ def _share_top10(t) -> BookFigure:
         sources_disagree=True,
         tolerance=0.05,
         reference=50,
-        basis=f"one low-graded source gives {top10:.0f} %; China / (China + USA) of NBD's February weeks "
-        f"gives {feb.min():.0f}-{feb.max():.0f} % (another scope); the scenario engine's baseline, "
-        f"calibrated on the week's models, gives {engine:.1f} %",
+        evidence=_evidence(t, "openrouter_shares", ["top10-cn-2026-02"])
+        + _evidence(t, "openrouter_volumes", nbd["volume_id"]),
+        like_for_like=False,
+        basis=f"only the essay's echo gives the top-ten share ({top10:.0f} %); China / (China + USA) of NBD's "
+        f"February weeks gives {feb.min():.0f}-{feb.max():.0f} %, a share of another scope (Chinese and US "
+        f"models, not the top ten); the scenario engine's baseline, calibrated on the week's models, gives "
+        f"{engine:.1f} %",
     )
 
 
@@ -293,29 +358,22 @@ def _top_three(t) -> BookFigure:
     )
 
 
-def _volume(volume_id: str, other_id: str | None, chapter="03-tokens"):
+def _volume(echo_id: str, independent_id: str, chapter="03-tokens"):
+    """The essay's figure (``echo_id``, from its own source) against the best-graded independent one."""
+
     def check(t) -> BookFigure:
-        v = t["openrouter_volumes"].set_index("volume_id")["tokens_t"]
-        central = float(v[volume_id])
-        if other_id is None:
-            return BookFigure(
-                central,
-                unit="T tokens/week",
-                chapter=chapter,
-                tolerance=0.02,
-                basis=f"openrouter_volumes row {volume_id}",
-            )
-        other = float(v[other_id])
+        v = t["openrouter_volumes"].set_index("volume_id")
+        echo, other = float(v.loc[echo_id, "tokens_t"]), float(v.loc[independent_id, "tokens_t"])
+        row = v.loc[independent_id]
         return BookFigure(
-            central,
-            min(central, other),
-            max(central, other),
-            "T tokens/week",
+            other,
+            unit="T tokens/week",
             chapter=chapter,
-            sources_disagree=True,
             tolerance=0.02,
-            basis=f"{central:g} in the source of the essay's week ({volume_id}); {other:g} in another "
-            f"source for February 2026 ({other_id})",
+            evidence=_evidence(t, "openrouter_volumes", [independent_id, echo_id]),
+            basis=f"{other:g} T in the independent source ({row['source']}, {row['confidence']}: "
+            f"{row['scope']}, {_period(row)}); the essay's "
+            f"{echo:g} T is its own source's figure ({echo_id}), which cannot vouch for itself",
         )
 
     return check
@@ -323,15 +381,22 @@ def _volume(volume_id: str, other_id: str | None, chapter="03-tokens"):
 
 def _china_top10_tokens(t) -> BookFigure:
     share = _share_top10(t).central
-    total = float(
-        t["openrouter_volumes"].set_index("volume_id").loc["or-top10-2026-02-week", "tokens_t"]
-    )
+    v = t["openrouter_volumes"].set_index("volume_id")
+    total = float(v.loc["or-top10-2026-02-week", "tokens_t"])
+    nbd = v.loc["or-cnus-2026-02-16-cn"]
+    ids_v, ids_s = ["or-top10-2026-02-week"], ["top10-cn-2026-02"]
     return BookFigure(
         share / 100 * total,
         unit="T tokens/week",
         chapter="03-tokens",
         tolerance=0.02,
-        basis=f"{share:.0f} % of {total:g} trillion: arithmetic on two figures, not a figure any source states",
+        evidence=_evidence(t, "openrouter_shares", ids_s)
+        + _evidence(t, "openrouter_volumes", ids_v),
+        echo_only=_is_echo(t, "openrouter_shares", ids_s)
+        and _is_echo(t, "openrouter_volumes", ids_v),
+        basis=f"{share:.0f} % of {total:g} trillion: arithmetic on two figures of the essay's own source, "
+        f"which no source states; NBD's {float(nbd['tokens_t']):g} T for all Chinese models in "
+        f"{nbd['period_start']:%d}-{nbd['period_end']:%d %b %Y} is another scope",
     )
 
 
@@ -467,35 +532,28 @@ def _gpu_power(t) -> BookFigure:
 
 
 def _electricity_gap(t) -> BookFigure:
+    """China's electricity against the USA's, like for like: same year, customer class and source."""
     d = t["dc_electricity_prices"].set_index("price_id")
-    cn, us = (
-        float(d.loc["be-chn-industrial-2024", "usd_per_kwh"]),
-        float(d.loc["be-usa-industrial-2024", "usd_per_kwh"]),
+    pair = ["be-chn-industrial-2024", "be-usa-industrial-2024"]
+    same = all(
+        d.loc[pair[0], c] == d.loc[pair[1], c] for c in ("kind", "year", "source", "local_currency")
     )
-    prices = t["dc_electricity_prices"]
-    cn_all = (
-        prices.loc[prices["country"] == "CHN", ["usd_per_kwh", "usd_per_kwh_high"]]
-        .stack()
-        .astype(float)
-    )
-    us_all = (
-        prices.loc[prices["country"] == "USA", ["usd_per_kwh", "usd_per_kwh_high"]]
-        .stack()
-        .astype(float)
-    )
-    lowest = 100 * (1 - cn_all.max() / us_all.min())
-    highest = 100 * (1 - cn_all.min() / us_all.max())
+    if not same:
+        raise ValueError(f"{pair} is no longer a like-for-like pair of dc_electricity_prices")
+    # compared in the source's own currency, so the book's conversion adds nothing
+    cn, us = (float(d.loc[i, "local_value"]) for i in pair)
+    others = d.drop(index=pair)
     return BookFigure(
         100 * (1 - cn / us),
-        lowest,
-        highest,
-        "% lower in China",
+        unit="% lower in China",
         chapter="03-tokens",
-        sources_disagree=True,
         tolerance=0.1,
         reference=0,
-        basis=f"2024 industrial prices (BusinessEurope): China {100 * (cn / us - 1):.0f} % dearer than the USA; "
-        f"other pairs of Chinese and US prices give {lowest:.0f} to {highest:.0f} % lower",
+        evidence=_evidence(t, "dc_electricity_prices", pair),
+        basis=f"the one like-for-like pair, 2024 industrial prices from one source (BusinessEurope), has China "
+        f"{100 * (cn / us - 1):.0f} % dearer than the USA; the other {len(others)} prices are of other years, "
+        "customer classes (subsidised data centres, single states) or sources, so no pair of them compares "
+        "like with like",
     )
 
 
@@ -533,7 +591,7 @@ def _mining_end(t) -> BookFigure:
         basis=f"the Cambridge map showed no Chinese hashrate in {zero['date'].min():%B %Y}, but later data put "
         f"China back at {later['share_pct'].min():.0f}-{later['share_pct'].max():.0f} % up to "
         f"{last_mining:%B %Y}, the last month in the data; legal mining ended in 2021, mining had not "
-        f"ended by {last_mining.year} (central: the earliest year the data allow)",
+        f"ended by {last_mining.year} (central: the latest year the data allow)",
     )
 
 
@@ -639,7 +697,9 @@ def ledger(
     Columns: ``claim_id``, ``quote``, ``claim`` (value, qualifier and unit
     as text), ``value``, ``value_high``, ``qualifier``, ``book_figure``,
     ``book_low``, ``book_high``, ``unit``, ``verdict``, ``reason`` (the rule
-    and how the figure was computed), ``chapter`` (the page that shows it,
+    and how the figure was computed), ``evidence`` (the data rows the figure
+    rests on, ``table:row (source, confidence)``, joined by "; "),
+    ``low_graded`` (some of them are graded low), ``chapter`` (the page that shows it,
     or None when that page is not in ``chapters``, the pages built) and
     ``planned_chapter``.  A claim with no check is "not checkable" with that
     reason.
@@ -652,7 +712,8 @@ def ledger(
         fig = check(tables) if check else _none("no check is written for this claim yet")
         high = None if pd.isna(c.value_high) else float(c.value_high)
         v, why = verdict(None if pd.isna(c.value) else float(c.value), high, c.qualifier, fig)
-        reason = why if v == "not checkable" or not fig.basis else f"{why}: {fig.basis}"
+        no_figure = v == "not checkable" and fig.central is None
+        reason = why if no_figure or not fig.basis else f"{why}: {fig.basis}"
         lo, hi = fig.range if fig.central is not None else (None, None)
         value_text = (
             f"{c.value_date:%Y-%m-%d}"
@@ -677,6 +738,8 @@ def ledger(
                 "unit": fig.unit or c.unit,
                 "verdict": v,
                 "reason": reason,
+                "evidence": "; ".join(fig.evidence),
+                "low_graded": any(e.endswith(", low)") for e in fig.evidence),
                 "planned_chapter": fig.chapter,
                 "chapter": fig.chapter if fig.chapter in chapters else None,
             }
