@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tokenpower.models import tokencost as tc
 from tokenpower.models import world as w
+from tokenpower.models.world_anchors import anchor_check
 from tokenpower.synthesis import exports as ex
 from tokenpower.synthesis.claims import Tables
 
@@ -25,7 +26,7 @@ def t():
 
 @pytest.fixture(scope="module")
 def anchors(t):
-    return w.anchor_check(t)
+    return anchor_check(t)
 
 
 @pytest.fixture(scope="module")

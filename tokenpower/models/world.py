@@ -27,9 +27,8 @@ the kWh per token of the book's one token-cost model
 (:func:`tokenpower.models.tokencost.token_cost`) on a Chinese site.  Every
 unknown link is a row of ``assumptions.csv`` (ids ``world_*``) with a low, a
 central and a high value; :func:`monte_carlo` draws them all (triangular,
-independent) for the band.  :func:`anchor_check` puts each sourced anchor of
-``world_token_anchors`` (and OpenRouter's platform totals in
-``openrouter_volumes``) beside the layer's range for the same quantity.
+independent) for the band; :mod:`tokenpower.models.world_anchors` checks the
+layer against its sourced anchors.
 """
 
 from __future__ import annotations
@@ -47,7 +46,6 @@ __all__ = [
     "PERIODS",
     "PERIOD_LABELS",
     "WEEKS_PER_YEAR",
-    "anchor_check",
     "channel_tokens",
     "chinese_api_prices",
     "kwh_per_m_tokens",
@@ -220,12 +218,8 @@ def kwh_per_m_tokens(tables: dict[str, pd.DataFrame], x, accelerator: str = "h80
     g = {k: np.atleast_1d(np.asarray(v, float)) for k, v in dict(x).items()}
     n = max(len(g[k]) for k in ("pue", "power_fraction", "server_overhead", "active_params_b"))
     rows = pd.concat([base] * n, ignore_index=True)
-    for col, key in (
-        ("pue", "pue"),
-        ("power_fraction", "power_fraction"),
-        ("server_overhead", "server_overhead"),
-    ):
-        rows[col] = np.broadcast_to(g[key], n)
+    for col in ("pue", "power_fraction", "server_overhead"):
+        rows[col] = np.broadcast_to(g[col], n)
     active = np.broadcast_to(g["active_params_b"], n)
     rows["active_params_b"] = active
     rows["input_tokens_per_s_per_gpu"] = base["input_tokens_per_s_per_gpu"].iloc[0] / active
@@ -317,127 +311,3 @@ def summary(
                 }
             )
     return pd.DataFrame(rows)
-
-
-# -- anchors ----------------------------------------------------------------------
-
-_TO_WEEK = {
-    "T/week": 1.0,
-    "T/day": 7.0,
-    "T/month": 12 / WEEKS_PER_YEAR,
-    "T/year": 1 / WEEKS_PER_YEAR,
-}
-
-
-def _layer_ranges(inputs: pd.DataFrame) -> dict[tuple[str, str], tuple[float, float, float]]:
-    """(measure, entity) -> (low, central, high) in T/week; every quantity is a product of inputs."""
-
-    def product(*names):
-        return tuple(
-            float(np.prod([inputs.loc[n, k] for n in names])) for k in ("low", "central", "high")
-        )
-
-    fw = product("fireworks_t_per_day")
-    return {
-        ("openrouter_tokens", "openrouter"): product("openrouter_t_per_week"),
-        ("openrouter_chinese_tokens", "openrouter"): product(
-            "openrouter_t_per_week", "cn_share_openrouter"
-        ),
-        ("host_tokens", "fireworks"): tuple(7 * v for v in fw),
-    }
-
-
-def _openrouter_volume_anchors(volumes: pd.DataFrame) -> pd.DataFrame:
-    """OpenRouter's platform totals and all-models Chinese totals in the two windows, as anchors."""
-    windows = {"late-2025": ("2025-10-01", "2026-01-31"), "mid-2026": ("2026-04-01", "2026-07-31")}
-    rows = []
-    for v in volumes.itertuples(index=False):
-        if pd.isna(v.period_start) or v.unit_period not in ("day", "week"):
-            continue
-        measure = {
-            ("platform-total", "total"): "openrouter_tokens",
-            ("all-models-view", "china"): "openrouter_chinese_tokens",
-        }.get((v.scope, v.group))
-        if measure is None:
-            continue
-        for period, (start, end) in windows.items():
-            if pd.Timestamp(start) <= v.period_start <= pd.Timestamp(end):
-                value = float(v.tokens_t)
-                step = 0.5 * 10.0 ** -_decimals(value)
-                open_high = v.qualifier == "more-than"
-                rows.append(
-                    {
-                        "anchor_id": v.volume_id,
-                        "measure": measure,
-                        "entity": "openrouter",
-                        "period": period,
-                        "value": value,
-                        "unit": f"T/{v.unit_period}",
-                        "low": value if open_high else value - step,
-                        "high": np.nan if open_high else value + step,
-                        "source": v.source,
-                        "confidence": v.confidence,
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
-def _decimals(value: float) -> int:
-    text = f"{value:g}"
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def anchor_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every anchor the layer must reproduce, beside the layer's range for the same quantity.
-
-    The rows of ``world_token_anchors`` with ``check == "layer"`` and the
-    platform totals of ``openrouter_volumes`` in the two windows.  Both ranges
-    are in T tokens per week: the anchor's ``low``-``high`` (what its wording
-    allows; ``high`` is infinite for "more than") and the layer's
-    ``layer_low``-``layer_high`` (every input of the product at its low or
-    high end).  ``within`` is true where the two ranges overlap.
-    """
-    anchors = tables["world_token_anchors"]
-    anchors = anchors[anchors["check"] == "layer"]
-    cols = [
-        "anchor_id",
-        "measure",
-        "entity",
-        "period",
-        "value",
-        "unit",
-        "low",
-        "high",
-        "source",
-        "confidence",
-    ]
-    frame = pd.concat(
-        [anchors[cols], _openrouter_volume_anchors(tables["openrouter_volumes"])], ignore_index=True
-    )
-    ranges = {p: _layer_ranges(world_inputs(tables, p)) for p in PERIODS}
-    out = []
-    for r in frame.itertuples(index=False):
-        key = (r.measure, r.entity)
-        if key not in ranges[r.period]:
-            raise KeyError(
-                f"world_token_anchors row {r.anchor_id}: the layer has no quantity {key}"
-            )
-        if r.unit not in _TO_WEEK:
-            raise ValueError(
-                f"world_token_anchors row {r.anchor_id}: unit {r.unit!r} is not a token rate"
-            )
-        k = _TO_WEEK[r.unit]
-        lo, mid, hi = ranges[r.period][key]
-        low, high = r.low * k, (np.inf if pd.isna(r.high) else r.high * k)
-        out.append(
-            {
-                **r._asdict(),
-                "anchor_low_t_per_week": low,
-                "anchor_high_t_per_week": high,
-                "layer_low": lo,
-                "layer_central": mid,
-                "layer_high": hi,
-                "within": bool(low <= hi and lo <= high),
-            }
-        )
-    return pd.DataFrame(out)
