@@ -272,7 +272,7 @@ def monte_carlo(
 
 
 _OUTPUTS = (
-    [f"abroad_{c}" for c in CHANNELS]
+    [f"{k}_{c}" for k in ("abroad", "served_cn") for c in CHANNELS]
     + ["abroad_total", "served_cn_total", "served_cn_share", "kwh_per_m"]
     + ["exported_twh_per_year", "exported_gwh_per_year", "usd_per_kwh", "served_cn_musd_per_year"]
 )
