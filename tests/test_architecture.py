@@ -10,6 +10,11 @@ the ``python -m tokenpower`` entry point, which no chapter imports).
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.metadata
+import re
+import sys
+import tomllib
 from pathlib import Path
 
 import networkx as nx
@@ -92,3 +97,68 @@ def test_imports_point_down_the_layers():
 def test_a_layer_violation_would_be_seen():
     # the rule itself, on a made-up edge: engine importing synthesis points up
     assert _layer("tokenpower.synthesis.claims") > _layer("tokenpower.engine.scenarios")
+
+
+def _public_definitions(path: Path) -> set[str]:
+    """Functions, classes and UPPER_CASE constants a module defines at its top level."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper())
+    return {n for n in names if not n.startswith("_")}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if not n.endswith("__main__")))
+def test_all_names_exactly_what_a_module_offers(name):
+    module = importlib.import_module(name)
+    public = _public_definitions(MODULES[name])
+    listed = getattr(module, "__all__", None)
+    if listed is None:
+        assert public == set(), f"{name} defines {sorted(public)} but has no __all__"
+        return
+    assert len(listed) == len(set(listed)), f"{name}.__all__ names something twice"
+    assert [n for n in listed if not hasattr(module, n)] == [], f"{name}.__all__ names nothing"
+    assert sorted(public - set(listed)) == [], f"{name} defines names its __all__ leaves out"
+
+
+def test_public_definitions_are_read():
+    assert {"glue"} <= _public_definitions(MODULES["tokenpower.pages"])
+    assert "_escape" not in _public_definitions(MODULES["tokenpower.data.bibliography"])
+
+
+def _third_party_imports() -> dict[str, str]:
+    """Top-level modules outside the standard library that the two packages import -> a file."""
+    found = {}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                tops = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                tops = [node.module.split(".")[0]]
+            else:
+                continue
+            for top in tops:
+                if top not in sys.stdlib_module_names and top not in (
+                    "tokenpower",
+                    "tokenpower_book",
+                ):
+                    found.setdefault(top, name)
+    return found
+
+
+def test_pyproject_lists_every_distribution_the_package_imports():
+    declared = {
+        re.split(r"[<>=!~ \[;]", d, maxsplit=1)[0].lower().replace("_", "-")
+        for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    owners = importlib.metadata.packages_distributions()
+    missing = []
+    for top, module in sorted(_third_party_imports().items()):
+        dists = {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+        if not dists & declared:
+            missing.append(f"{top} (imported by {module}, from {', '.join(sorted(dists))})")
+    assert missing == []
+    assert {"myst-nb", "pandas"} <= declared  # the parser reads real names

@@ -88,21 +88,6 @@ def test_calibration_volumes_refuse_inconsistent_rows(tables):
         )
 
 
-def test_blended_list_price_by_hand():
-    # 75 % input (half at the cache price), 25 % output
-    assert float(fl.blended_list_price_usd_per_m(1.0, 5.0, 0.1, 0.25, 0.5)) == pytest.approx(
-        0.75 * 0.55 + 1.25
-    )
-    # no cache price: every input token at the input price
-    assert float(fl.blended_list_price_usd_per_m(1.0, 5.0, np.nan, 0.25, 0.9)) == pytest.approx(
-        0.75 + 1.25
-    )
-    arr = fl.blended_list_price_usd_per_m(
-        np.array([1.0, 2.0]), np.array([3.0, 4.0]), np.array([np.nan, 1.0]), 0.5, 0.5
-    )
-    assert arr == pytest.approx([2.0, 0.5 * 1.5 + 2.0])
-
-
 def test_offering_table(tables, volumes):
     off = fl.offering_table(
         volumes, tables["model_prices"], tables["providers"], tables["llm_models"]

@@ -22,7 +22,7 @@ MODEL_TABLE_ROWS = [
     "dominant power's share",
     "what a ban did / would do",
 ]
-"""The rows of the table in the design note (MODEL.md, section 1), typed here from that table."""
+"""The seven questions the book asks of each export, typed here independently of the package."""
 
 
 @pytest.fixture(scope="module")

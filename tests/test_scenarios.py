@@ -1,6 +1,6 @@
 """Tests of the scenario engine (tokenpower.engine.scenarios).
 
-The properties of the design note (MODEL.md, section 3) are tested with
+The engine's properties are tested with
 hypothesis: flow conservation, shares summing to one, the baseline coming
 back exactly with no restriction and no capacity limit, a stricter chip ban
 never lowering the affected country's cost, removing an allowed edge never

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["glue"]
+
 
 def glue(name: str, value, display: bool = False) -> None:
     """Glue a value for ``{glue:text}`` in the prose, numpy scalars as plain Python numbers.

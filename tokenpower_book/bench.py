@@ -27,6 +27,8 @@ import jupytext
 from tokenpower_book.build import build_book, copy_book
 from tokenpower_book.runner import parameters_cell, resolve_chapter, run_chapter
 
+__all__ = ["run_benchmarks"]
+
 
 def _strip_code(book: Path) -> None:
     """Make the floor twin: drop code cells (and glue roles) from every chapter."""

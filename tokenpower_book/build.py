@@ -27,6 +27,19 @@ from pathlib import Path
 
 from tokenpower.data.bibliography import write_bibtex
 
+__all__ = [
+    "BOOK_DIRS",
+    "BOOK_FILES",
+    "KEYED_PATHS",
+    "SITE",
+    "STAGE",
+    "build_book",
+    "build_lock",
+    "copy_book",
+    "fingerprint",
+]
+
+
 KEYED_PATHS = ("data", "tokenpower", "requirements.txt")
 BOOK_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml")
 BOOK_DIRS = ("book", "data", "tokenpower", "tokenpower_book")

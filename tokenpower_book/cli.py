@@ -12,6 +12,8 @@ from pathlib import Path
 
 from tokenpower_book.errors import UsageError
 
+__all__ = ["main", "parser"]
+
 
 def _check_data(args) -> int:
     from tokenpower.data import DataPackage

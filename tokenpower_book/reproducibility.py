@@ -197,4 +197,8 @@ __all__ = [
     "js_version",
     "package_versions",
     "shipped_js_versions",
+    "CACHE_ENV",
+    "PAGE",
+    "JS_LIBRARIES",
+    "setup",
 ]

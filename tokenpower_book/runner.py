@@ -254,4 +254,5 @@ __all__ = [
     "resolve_chapter",
     "run_chapter",
     "notebook_html",
+    "VEGA_FILES",
 ]

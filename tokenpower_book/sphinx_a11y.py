@@ -9,6 +9,9 @@ count it as a list item, so the list has no items.  The entries become
 
 from __future__ import annotations
 
+__all__ = ["REPLACEMENTS", "fix_body", "fix_page", "setup"]
+
+
 REPLACEMENTS = (('role="doc-biblioentry"', 'role="listitem"'),)
 
 

@@ -136,4 +136,8 @@ __all__ = [
     "setup_cell_source",
     "write_notebooks",
     "add_download_link",
+    "SETUP_TAG",
+    "NOTEBOOK_DIR",
+    "LINK_CLASS",
+    "setup",
 ]

@@ -8,6 +8,8 @@ every thebe script from every page.
 
 from __future__ import annotations
 
+__all__ = ["drop_thebe", "setup"]
+
 
 def _is_thebe(script) -> bool:
     name = str(getattr(script, "filename", script) or "")

@@ -1,11 +1,13 @@
-"""The book's charts: style, palette and the offline renderer (:mod:`.style`)."""
+"""The book's charts: style, palette and the offline renderer (:mod:`.style`), shared figures (:mod:`.figures`)."""
 
+from tokenpower.charts.figures import tornado_chart
 from tokenpower.charts.style import (
     OTHER_COLOR,
     POWER_COLORS,
     color_scale,
     finish,
     land_layer,
+    land_topojson,
     offline_renderer,
     power_color,
     static_svg,
@@ -18,8 +20,10 @@ __all__ = [
     "color_scale",
     "finish",
     "land_layer",
+    "land_topojson",
     "offline_renderer",
     "power_color",
     "static_svg",
+    "tornado_chart",
     "use_book_style",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "power_color",
     "static_svg",
     "use_book_style",
+    "FONT",
 ]
 
 # Okabe & Ito (2008) colour-blind-safe palette, plus a brown and a grey.

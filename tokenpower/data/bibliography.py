@@ -13,6 +13,9 @@ import pandas as pd
 
 from tokenpower.data import DataPackage
 
+__all__ = ["ENTRY_TYPES", "PUBLISHER_FIELD", "bibtex", "write_bibtex"]
+
+
 ENTRY_TYPES = {
     "book": "book",
     "article": "article",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tokenpower.data import DataPackage, package
 
+__all__ = ["data_sources_markdown", "resource_summary"]
+
 
 def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")

@@ -38,6 +38,10 @@ __all__ = [
     "load",
     "package",
     "validate_all",
+    "CONFIDENCE_LEVELS",
+    "TYPES",
+    "NUMERIC_TYPES",
+    "UNSOURCED_RESOURCES",
 ]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"

@@ -36,7 +36,23 @@ from collections import defaultdict
 import frictionless
 from frictionless import Check, Checklist, Resource, errors
 
-__all__ = ["OTHER_CODES", "rule_problems"]
+__all__ = [
+    "OTHER_CODES",
+    "rule_problems",
+    "CableLength",
+    "ConfidenceGrade",
+    "DATE_FIELDS",
+    "DateAfterSource",
+    "EARTH_RADIUS_KM",
+    "GRADE_CEILING",
+    "KM_PER_NMI",
+    "LEVEL",
+    "OtherCode",
+    "RULES",
+    "ScenarioRange",
+    "ShareSum",
+    "UnitConsistency",
+]
 
 OTHER_CODES = frozenset({"XXX"})
 """Country codes that mean "other or unspecified" rather than a country."""

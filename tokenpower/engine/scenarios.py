@@ -52,6 +52,7 @@ import pandas as pd
 
 from tokenpower.models import flows as fl
 from tokenpower.models import tokencost as tc
+from tokenpower.models import uncertainty as uq
 
 __all__ = [
     "Market",
@@ -76,6 +77,9 @@ __all__ = [
     "solve",
     "tornado",
     "validate_scenario",
+    "WEEKS_PER_YEAR",
+    "MARKET_TABLES",
+    "UNIT_TOKENS",
 ]
 
 WEEKS_PER_YEAR = 52.0
@@ -162,17 +166,7 @@ def serving_cost_components(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     a = tables["assumptions"]
     accel = tc.accelerator_inputs(tables["accelerators"], tables["accelerator_specs"], a)
     anchor = tc.deepseek_anchor(tables["inference_measurements"], tables["model_parameters"], accel)
-    sites = pd.DataFrame(
-        {
-            "country": ["CHN", "USA"],
-            "pue": [tc.assumption_value(a, "pue_chn"), tc.assumption_value(a, "pue_usa")],
-            "electricity_usd_per_kwh": [
-                tc.assumption_value(a, "elec_usd_per_kwh_chn_dc"),
-                tc.assumption_value(a, "elec_usd_per_kwh_usa_dc"),
-            ],
-        }
-    )
-    cost = tc.site_costs(accel, anchor, a, 1.0, sites)
+    cost = tc.site_costs(accel, anchor, a, 1.0, tc.china_us_sites(a))
     cost = cost[cost["case"] == "central"].copy()
     cost["m_input_per_hour"] = cost["input_tokens_per_s_per_gpu"] * 3600 / 1e6
     cost["m_output_per_hour"] = cost["output_tokens_per_s_per_gpu"] * 3600 / 1e6
@@ -480,9 +474,9 @@ def allowed_matrix(market: Market, params: dict) -> np.ndarray:
 def _gpu_hours_per_m(costs: pd.DataFrame, output_fraction) -> np.ndarray:
     """Busy GPU-hours per million blended tokens at 1B active parameters."""
     f = np.asarray(output_fraction, float)[..., None]
-    return (1 - f) / costs["m_input_per_hour"].to_numpy() + f / costs[
-        "m_output_per_hour"
-    ].to_numpy()
+    return tc.blended_per_million(
+        1 / costs["m_input_per_hour"].to_numpy(), 1 / costs["m_output_per_hour"].to_numpy(), f
+    )
 
 
 def country_cost_usd_per_m(
@@ -507,10 +501,7 @@ def country_cost_usd_per_m(
     """
     here = costs["country"].to_numpy() == country
     ids = costs["accelerator_id"].to_numpy()[here]
-    f = float(output_fraction)
-    hours = (1 - f) / costs["m_input_per_hour"].to_numpy()[here] + f / costs[
-        "m_output_per_hour"
-    ].to_numpy()[here]
+    hours = _gpu_hours_per_m(costs[here], float(output_fraction))
     legal_mask = np.isin(ids, list(legal))
     smug_mask = np.isin(ids, list(smuggled)) & ~legal_mask
     cap = costs["capital_usd_per_hour"].to_numpy()[here]
@@ -569,12 +560,12 @@ def _list_prices(market: Market, output_fraction, cache_hit) -> np.ndarray:
     off = market.offerings
     f = np.asarray(output_fraction, float)[..., None]
     h = np.asarray(cache_hit, float)[..., None]
-    return fl.blended_list_price_usd_per_m(
+    return tc.blended_per_million(
         off["usd_per_m_input"].to_numpy(),
         off["usd_per_m_output"].to_numpy(),
-        off["usd_per_m_cache_read"].to_numpy(float),
         f,
-        h,
+        cache_read_per_m=off["usd_per_m_cache_read"].to_numpy(float),
+        cache_hit_fraction=h,
     )
 
 
@@ -1079,20 +1070,16 @@ def draw_parameters(
 ) -> pd.DataFrame:
     """Random draws of the uncertain parameters, one row per draw.
 
-    Each parameter is triangular on its assumption's (low, central, high),
-    where central is the scenario's value clipped into the range.  A
-    parameter the scenario sets outside the assumption's range stays fixed.
+    Each parameter is triangular on its assumption's (low, high) with its mode
+    at the scenario's value (:func:`tokenpower.models.uncertainty.triangular`);
+    a parameter the scenario sets outside the assumption's range stays fixed.
     Deterministic for a given ``seed``.
     """
-    rng = np.random.default_rng(seed)
+    rng = uq.stream(seed)
     out = {}
     for name in uncertain:
         spec = market.specs[name]
-        lo, hi, mode = spec["low"], spec["high"], params[name]
-        if lo is None or not (lo <= mode <= hi) or lo == hi:
-            out[name] = np.full(draws, float(mode))
-        else:
-            out[name] = rng.triangular(lo, mode, hi, draws)
+        out[name] = uq.triangular(spec["low"], params[name], spec["high"], draws, rng)
     return pd.DataFrame(out)
 
 
@@ -1232,47 +1219,14 @@ def monte_carlo(
     return out
 
 
-def one_at_a_time(
-    evaluate, ranges: dict[str, tuple[float, float]], central: float | None = None
-) -> pd.DataFrame:
-    """One-at-a-time sensitivity (a tornado): the outcome at each parameter's low and high end.
-
-    ``evaluate(name, value)`` returns the outcome with that one parameter
-    changed; ``ranges`` maps names to (low, high).  Returns one row per
-    parameter with ``parameter``, ``low``, ``high``, ``at_low``, ``at_high``
-    and ``swing`` (``|at_high - at_low|``), largest swing first (ties by
-    name), and ``central`` repeated where given.
-    """
-    rows = []
-    for name, (low, high) in ranges.items():
-        at_low, at_high = float(evaluate(name, low)), float(evaluate(name, high))
-        rows.append(
-            {
-                "parameter": name,
-                "low": low,
-                "high": high,
-                "at_low": at_low,
-                "at_high": at_high,
-                "swing": abs(at_high - at_low),
-            }
-        )
-    out = (
-        pd.DataFrame(rows)
-        .sort_values(["swing", "parameter"], ascending=[False, True])
-        .reset_index(drop=True)
-    )
-    if central is not None:
-        out["central"] = float(central)
-    return out
-
-
 def tornado(
     market: Market, params: dict, measure: str, key: str, uncertain: tuple[str, ...] = UNCERTAIN
 ) -> pd.DataFrame:
     """Sensitivity of the outcome ``measure``/``key`` of :func:`outcomes` to each uncertain parameter.
 
     Each parameter of ``uncertain`` that has an assumption range is moved
-    alone to its low and its high end (:func:`one_at_a_time`); the outcome
+    alone to its low and its high end
+    (:func:`tokenpower.models.uncertainty.one_at_a_time`); the outcome
     is 0 where the key is absent.
     """
 
@@ -1286,7 +1240,9 @@ def tornado(
         for name in uncertain
         if market.specs[name]["low"] is not None
     }
-    return one_at_a_time(lambda name, v: value({**params, name: v}), ranges, central=value(params))
+    return uq.one_at_a_time(
+        lambda name, v: value({**params, name: v}), ranges, central=value(params)
+    )
 
 
 # -- speed -----------------------------------------------------------------------

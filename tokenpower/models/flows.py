@@ -33,7 +33,6 @@ __all__ = [
     "SERVING_COUNTRIES",
     "USER_TYPES",
     "arc_features",
-    "blended_list_price_usd_per_m",
     "calibration_volumes",
     "chokepoint",
     "inner_node_balance",
@@ -44,6 +43,7 @@ __all__ = [
     "request_flow_network",
     "rtt_floor_matrix_ms",
     "serving_arcs",
+    "RESIDUAL_MODELS",
 ]
 
 ORIGIN_REGIONS = ("USA", "CHN", "EUR", "ROW")
@@ -150,24 +150,6 @@ def calibration_volumes(
 
 
 # -- offerings -------------------------------------------------------------------
-
-
-def blended_list_price_usd_per_m(
-    usd_per_m_input, usd_per_m_output, usd_per_m_cache_read, output_fraction, cache_hit_fraction
-):
-    """List price of a million tokens of a traffic mix (USD per million tokens).
-
-    ``output_fraction`` of the tokens are output; of the input tokens,
-    ``cache_hit_fraction`` are billed at the cache-read price (or the input
-    price where no cache price is listed).  Broadcasts over arrays.
-
-    >>> float(blended_list_price_usd_per_m(1.0, 5.0, 0.1, 0.25, 0.5))
-    1.6625
-    """
-    inp = np.asarray(usd_per_m_input, float)
-    cache = np.where(np.isnan(np.asarray(usd_per_m_cache_read, float)), inp, usd_per_m_cache_read)
-    f, h = np.asarray(output_fraction, float), np.asarray(cache_hit_fraction, float)
-    return (1 - f) * ((1 - h) * inp + h * cache) + f * np.asarray(usd_per_m_output, float)
 
 
 def offering_table(

@@ -1,6 +1,6 @@
 """What a token costs to serve, and how much of that cost is electricity.
 
-The supply-side token cost model of the book (design note, section 1).  For one
+The supply-side token cost model of the book.  For one
 accelerator serving one model at one site:
 
 * **hourly cost of a busy GPU** (USD per hour in which it serves at the
@@ -44,13 +44,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tokenpower.models import uncertainty as uq
+
 __all__ = [
     "HOURS_PER_YEAR",
     "COST_INPUT_COLUMNS",
+    "RESTRICTED_STATUSES",
+    "SITE_ASSUMPTIONS",
     "accelerator_inputs",
     "assumption_value",
-    "blended_usd_per_million",
+    "blended_per_million",
     "capital_usd_per_busy_hour",
+    "china_us_sites",
     "china_us_weekly",
     "cost_inputs",
     "deepseek_anchor",
@@ -217,10 +222,10 @@ def token_cost(inputs: pd.DataFrame, output_fraction: float | np.ndarray = 0.22)
     out["kwh_per_m_input"] = kwh / m_in_per_hour
     out["kwh_per_m_output"] = kwh / m_out_per_hour
     f = np.asarray(output_fraction, float)
-    out["usd_per_m_blended"] = blended_usd_per_million(
+    out["usd_per_m_blended"] = blended_per_million(
         out["usd_per_m_input"], out["usd_per_m_output"], f
     )
-    out["kwh_per_m_blended"] = blended_usd_per_million(
+    out["kwh_per_m_blended"] = blended_per_million(
         out["kwh_per_m_input"], out["kwh_per_m_output"], f
     )
     out["electricity_share"] = electricity / total
@@ -230,10 +235,34 @@ def token_cost(inputs: pd.DataFrame, output_fraction: float | np.ndarray = 0.22)
 # -- prices --------------------------------------------------------------------
 
 
-def blended_usd_per_million(input_usd_per_m, output_usd_per_m, output_fraction):
-    """Price (or cost, or kWh) per million tokens of a mix with ``output_fraction`` output tokens."""
-    f = np.asarray(output_fraction, float)
-    return (1 - f) * np.asarray(input_usd_per_m, float) + f * np.asarray(output_usd_per_m, float)
+def blended_per_million(
+    input_per_m, output_per_m, output_fraction, cache_read_per_m=None, cache_hit_fraction=0.0
+):
+    """Price, cost, kWh or GPU-hours per million tokens of a traffic mix.
+
+    ``output_fraction`` of the tokens are output, the rest input; of the input
+    tokens, ``cache_hit_fraction`` are read from the prompt cache at
+    ``cache_read_per_m`` (the input value where that is not given or NaN: a
+    provider that lists no cache price bills cache hits as input).  The one
+    blend of the book: list prices (:mod:`tokenpower.engine`), modelled costs and
+    kWh (:func:`token_cost`).  Broadcasts over arrays.
+
+    With 25 % output tokens at 5 per million and input at 1 per million, half of
+    it cache hits at 0.1: 0.75 x (0.5 x 1 + 0.5 x 0.1) + 0.25 x 5 = 1.6625.
+
+    >>> float(blended_per_million(1.0, 5.0, 0.25))
+    2.0
+    >>> float(blended_per_million(1.0, 5.0, 0.25, cache_read_per_m=0.1, cache_hit_fraction=0.5))
+    1.6625
+    """
+    inp = np.asarray(input_per_m, float)
+    if cache_read_per_m is None:
+        cache = inp
+    else:
+        cache_read = np.asarray(cache_read_per_m, float)
+        cache = np.where(np.isnan(cache_read), inp, cache_read)
+    f, h = np.asarray(output_fraction, float), np.asarray(cache_hit_fraction, float)
+    return (1 - f) * ((1 - h) * inp + h * cache) + f * np.asarray(output_per_m, float)
 
 
 def price_ratio(dear_in, dear_out, cheap_in, cheap_out, output_fraction) -> dict[str, float]:
@@ -242,8 +271,8 @@ def price_ratio(dear_in, dear_out, cheap_in, cheap_out, output_fraction) -> dict
     Prices in USD per million tokens; ``output_fraction`` is the share of output
     tokens in the blended mix.
     """
-    blend_dear = blended_usd_per_million(dear_in, dear_out, output_fraction)
-    blend_cheap = blended_usd_per_million(cheap_in, cheap_out, output_fraction)
+    blend_dear = blended_per_million(dear_in, dear_out, output_fraction)
+    blend_cheap = blended_per_million(cheap_in, cheap_out, output_fraction)
     return {
         "input": float(dear_in) / float(cheap_in),
         "output": float(dear_out) / float(cheap_out),
@@ -565,6 +594,50 @@ _CASES = {
 }
 
 
+SITE_ASSUMPTIONS = {
+    "CHN": ("pue_chn", "elec_usd_per_kwh_chn_dc"),
+    "USA": ("pue_usa", "elec_usd_per_kwh_usa_dc"),
+}
+"""The assumptions (PUE, data-centre electricity price) of each site country."""
+
+
+def china_us_sites(
+    assumptions: pd.DataFrame,
+    pue: dict[str, float] | None = None,
+    electricity_usd_per_kwh: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """A data-centre site in China and one in the United States, for :func:`site_costs`.
+
+    One row per country (``CHN``, ``USA``) with ``country``, ``pue`` and
+    ``electricity_usd_per_kwh`` (USD/kWh): the central values of
+    :data:`SITE_ASSUMPTIONS` in ``assumptions``, except where ``pue`` or
+    ``electricity_usd_per_kwh`` give a country's own value (a reader's
+    parameter).  An unknown country raises ``KeyError``.
+    """
+    given = {"pue": pue or {}, "electricity_usd_per_kwh": electricity_usd_per_kwh or {}}
+    for column, values in given.items():
+        unknown = sorted(set(values) - set(SITE_ASSUMPTIONS))
+        if unknown:
+            raise KeyError(
+                f"{column}: unknown site country {', '.join(unknown)}; "
+                f"valid: {', '.join(SITE_ASSUMPTIONS)}"
+            )
+    rows = []
+    for country, (pue_key, price_key) in SITE_ASSUMPTIONS.items():
+        rows.append(
+            {
+                "country": country,
+                "pue": float(given["pue"].get(country, assumption_value(assumptions, pue_key))),
+                "electricity_usd_per_kwh": float(
+                    given["electricity_usd_per_kwh"].get(
+                        country, assumption_value(assumptions, price_key)
+                    )
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def site_costs(
     accel: pd.DataFrame,
     anchor: dict,
@@ -624,34 +697,22 @@ def sensitivity(
     """One-at-a-time sensitivity (a tornado) of ``measure`` around a one-row ``base``.
 
     For each input named in ``ranges`` (a column of :data:`COST_INPUT_COLUMNS`
-    -> (low, high)), the measure is computed with that input at its low and at
-    its high end and every other input at ``base``.  Returns one row per input
-    with ``input``, ``low``, ``high``, ``at_low``, ``at_high``, ``central``,
-    ``swing`` (|at_high - at_low|) and ``swing_pct`` (swing / central x 100),
-    largest swing first.
+    -> (low, high)), the measure of :func:`token_cost` is computed with that
+    input at its low and at its high end and every other input at ``base``
+    (:func:`tokenpower.models.uncertainty.one_at_a_time`).  Returns its table:
+    one row per input with ``parameter``, ``low``, ``high``, ``at_low``,
+    ``at_high``, ``swing``, ``central`` and ``swing_pct``, largest swing first.
     """
     unknown = [k for k in ranges if k not in COST_INPUT_COLUMNS]
     if unknown:
         raise KeyError(f"not cost inputs: {', '.join(unknown)}")
-    names = list(ranges)
-    draws = pd.concat([base] * (2 * len(names)), ignore_index=True)
-    for i, name in enumerate(names):
-        draws.loc[2 * i, name], draws.loc[2 * i + 1, name] = ranges[name]
-    values = token_cost(draws, output_fraction)[measure].to_numpy()
+    base = base.iloc[[0]]
+
+    def evaluate(name, value):
+        return token_cost(base.assign(**{name: value}), output_fraction)[measure].iloc[0]
+
     central = float(token_cost(base, output_fraction)[measure].iloc[0])
-    out = pd.DataFrame(
-        {
-            "input": names,
-            "low": [ranges[n][0] for n in names],
-            "high": [ranges[n][1] for n in names],
-            "at_low": values[0::2],
-            "at_high": values[1::2],
-        }
-    )
-    out["central"] = central
-    out["swing"] = (out["at_high"] - out["at_low"]).abs()
-    out["swing_pct"] = out["swing"] / central * 100
-    return out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    return uq.one_at_a_time(evaluate, ranges, central=central)
 
 
 def sample_inputs(
@@ -660,21 +721,17 @@ def sample_inputs(
     """``n`` random draws of the cost inputs around a one-row ``base`` (for Monte Carlo).
 
     Each input named in ``ranges`` (a column of :data:`COST_INPUT_COLUMNS` ->
-    (low, high)) is drawn from a triangular distribution from low to high
-    with its mode at the base value (clipped into the range); the draws are
-    independent.  The other columns keep their base values.  The same
-    ``seed`` gives the same draws.  Feed the result to :func:`token_cost`.
+    (low, high)) is drawn from the triangular distribution on (low, base value,
+    high) (:func:`tokenpower.models.uncertainty.triangular`: a base value outside
+    its range is kept fixed); the draws are independent.  The other columns keep
+    their base values.  The same ``seed`` gives the same draws.  Feed the result
+    to :func:`token_cost`.
     """
     unknown = [k for k in ranges if k not in COST_INPUT_COLUMNS]
     if unknown:
         raise KeyError(f"not cost inputs: {', '.join(unknown)}")
-    rng = np.random.default_rng(seed)
+    rng = uq.stream(seed)
     draws = pd.concat([base.iloc[[0]]] * n, ignore_index=True)
     for name, (low, high) in ranges.items():
-        low, high = float(min(low, high)), float(max(low, high))
-        if high == low:
-            draws[name] = low
-            continue
-        mode = float(np.clip(float(base[name].iloc[0]), low, high))
-        draws[name] = rng.triangular(low, mode, high, n)
+        draws[name] = uq.triangular(low, float(base[name].iloc[0]), high, n, rng)
     return draws

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tokenpower.engine import scenarios as sc
+from tokenpower.models import uncertainty as uq
 from tokenpower.policies import explore as ex
 
 __all__ = [
@@ -36,8 +37,11 @@ __all__ = [
     "catch_up_days",
     "gap_reasons",
     "market_with_assumptions",
+    "band_chart",
     "monte_carlo_path",
+    "path_draws",
     "path_point",
+    "paths_chart",
     "preset_paths",
     "presets",
     "price_gap_at_multiplier",
@@ -257,6 +261,30 @@ def with_card_price(
     return dataclasses.replace(market, costs=costs)
 
 
+def path_draws(
+    market: sc.Market,
+    params: dict,
+    demand_growth: tuple[float, float, float],
+    draws: int,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The random inputs of :func:`monte_carlo_path`, one row per draw.
+
+    The engine's uncertain parameters (:func:`tokenpower.engine.scenarios.draw_parameters`,
+    triangular on their assumption ranges, from the random stream ``seed``) and a
+    column ``demand_growth``, triangular on ``demand_growth`` = (low, central, high)
+    and drawn from an independent stream of the same seed
+    (:func:`tokenpower.models.uncertainty.stream`), so that demand growth never
+    moves in step with one of the parameters.
+    """
+    if draws < 2:
+        raise ValueError(f"draws must be at least 2, got {draws}")
+    lo, mode, hi = demand_growth
+    d = sc.draw_parameters(market, params, draws, seed)
+    d["demand_growth"] = uq.triangular(lo, mode, hi, draws, uq.stream(seed, 1))
+    return d
+
+
 def monte_carlo_path(
     market: sc.Market,
     params: dict,
@@ -270,19 +298,13 @@ def monte_carlo_path(
 ) -> pd.DataFrame:
     """Quantiles of one outcome along a scenario's path, over random draws of the uncertain inputs.
 
-    Each draw takes the engine's uncertain parameters
-    (:func:`tokenpower.engine.scenarios.draw_parameters`, triangular on their
-    assumption ranges) and a demand growth, triangular on
-    ``demand_growth`` = (low, central, high); the same draw is solved in every
-    year, so a band is a set of whole paths.  Returns one row per year with
-    ``year`` and a column ``q05``, ``q50``, ``q95`` ... per quantile.
+    Each draw takes the engine's uncertain parameters and a demand growth
+    (:func:`path_draws`); the same draw is solved in every year, so a band is a
+    set of whole paths.  Returns one row per year with ``year`` and a column
+    ``q05``, ``q50``, ``q95`` ... per quantile.
     """
-    if draws < 2:
-        raise ValueError(f"draws must be at least 2, got {draws}")
-    lo, mode, hi = demand_growth
-    rng = np.random.default_rng(seed)
-    growth = rng.triangular(lo, mode, hi, draws)
-    d = sc.draw_parameters(market, params, draws, seed)
+    d = path_draws(market, params, demand_growth, draws, seed)
+    growth = d.pop("demand_growth").to_numpy()
     values = np.empty((draws, len(years)))
     for i in range(draws):
         p = {**params, **{k: float(d.at[i, k]) for k in d.columns}}
@@ -356,42 +378,6 @@ def paths_chart(
         )
         .properties(width=520, height=260)
     )
-
-
-def tornado_chart(
-    table: pd.DataFrame, labels: dict[str, str], outcome_title: str, axis_format: str = ".1%"
-) -> alt.Chart:
-    """Bars from the outcome at each parameter's low end to its high end, with the central value as a rule."""
-    data = table.copy()
-    data["label"] = data["parameter"].map(labels).fillna(data["parameter"])
-    data["from"] = data[["at_low", "at_high"]].min(axis=1)
-    data["to"] = data[["at_low", "at_high"]].max(axis=1)
-    order = data["label"].tolist()
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color="#7f7f7f")
-        .encode(
-            x=alt.X(
-                "from:Q",
-                title=outcome_title,
-                axis=alt.Axis(format=axis_format),
-                scale=alt.Scale(zero=False),
-            ),
-            x2="to:Q",
-            y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-            tooltip=[
-                alt.Tooltip("label:N", title="Parameter"),
-                alt.Tooltip("low:Q", title="Low end"),
-                alt.Tooltip("high:Q", title="High end"),
-                alt.Tooltip("at_low:Q", title="Outcome at low end", format=axis_format),
-                alt.Tooltip("at_high:Q", title="Outcome at high end", format=axis_format),
-            ],
-        )
-    )
-    layers = [bars]
-    if "central" in data:
-        layers.append(alt.Chart(data.head(1)).mark_rule(color="black").encode(x="central:Q"))
-    return alt.layer(*layers).properties(width=440, height=24 * len(data))
 
 
 def band_chart(

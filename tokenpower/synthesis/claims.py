@@ -38,6 +38,8 @@ __all__ = [
     "claim_satisfied",
     "ledger",
     "verdict",
+    "BOOK_DIR",
+    "TOC",
 ]
 
 VERDICTS = ("supported", "partly supported", "not supported", "not checkable")

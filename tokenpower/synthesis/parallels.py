@@ -1,8 +1,8 @@
 """The three exports side by side: cables, coins and tokens.
 
 Chapter 7 of the book compares the submarine telegraph, Bitcoin mining in
-China and the export of AI tokens on the same small set of quantities (design
-note, section 1) and on one time axis.  Nothing here is a new model: every
+China and the export of AI tokens on the same small set of quantities
+(:data:`QUANTITIES`) and on one time axis.  Nothing here is a new model: every
 figure comes from the chapters' modules (:mod:`tokenpower.models.telegraph`,
 :mod:`tokenpower.models.networks`, :mod:`tokenpower.models.mining`,
 :mod:`tokenpower.models.tokencost`, :mod:`tokenpower.engine.scenarios`) applied to the data
@@ -17,7 +17,7 @@ package.
 * :func:`telegraph_economics`, :func:`bitcoin_economics`,
   :func:`token_economics` -- each era's numbers as a flat dict;
 * :func:`unit_economics_long` and :func:`side_by_side` -- the table of the
-  design note, computed;
+  unit economics of the three eras, computed;
 * :func:`analogy_tests` -- where the analogy holds and where it breaks, each
   test a number with an explicit threshold.
 
@@ -80,7 +80,7 @@ QUANTITIES = (
     "dominant power's share",
     "what a ban did / would do",
 )
-"""Rows of the unit-economics table of the design note (MODEL.md, section 1), in order."""
+"""Rows of the unit-economics table (:func:`side_by_side`), in order: the questions asked of each export."""
 
 TELEGRAPH_STARTS = {
     "first-submarine": "the first submarine cable (Dover-Calais)",
@@ -513,7 +513,7 @@ def token_value_per_kwh(
                 output_fraction,
             ).iloc[0]
             price = float(
-                tc.blended_usd_per_million(m.usd_per_m_input, m.usd_per_m_output, output_fraction)
+                tc.blended_per_million(m.usd_per_m_input, m.usd_per_m_output, output_fraction)
             )
             rows.append(
                 {
@@ -554,16 +554,7 @@ def token_economics(
     anchor = tc.deepseek_anchor(k["inference_measurements"], k["model_parameters"], accel)
     params = k["model_parameters"].drop_duplicates("model_id").set_index("model_id")
     active = float(params.loc[model_id, "active_params_b"])
-    sites = pd.DataFrame(
-        {
-            "country": ["CHN", "USA"],
-            "pue": [tc.assumption_value(a, "pue_chn"), tc.assumption_value(a, "pue_usa")],
-            "electricity_usd_per_kwh": [
-                tc.assumption_value(a, "elec_usd_per_kwh_chn_dc"),
-                tc.assumption_value(a, "elec_usd_per_kwh_usa_dc"),
-            ],
-        }
-    )
+    sites = tc.china_us_sites(a)
     restricted = tc.restricted_accelerators(k["accelerator_export_status"], "CHN", "2026-03-01")
     costs = tc.site_costs(accel, anchor, a, active, sites, 0.0, restricted, output_fraction)
     banned = tc.site_costs(
@@ -632,7 +623,7 @@ def _rng(lo, hi, fmt, unit=""):
 
 
 def unit_economics_long(tel: dict, btc: dict, tok: dict) -> pd.DataFrame:
-    """The design note's table, one row per quantity and era, with numbers and a display text.
+    """The unit-economics table, one row per quantity and era, with numbers and a display text.
 
     Columns: ``quantity`` (one of :data:`QUANTITIES`), ``era``, ``low``,
     ``high`` (numbers where the cell has one, else NaN), ``unit`` and
@@ -819,7 +810,7 @@ def unit_economics_long(tel: dict, btc: dict, tok: dict) -> pd.DataFrame:
 
 
 def side_by_side(long: pd.DataFrame) -> pd.DataFrame:
-    """:func:`unit_economics_long` as the design note's table: a row per quantity, a column per era."""
+    """:func:`unit_economics_long` as a table: a row per quantity, a column per era."""
     wide = long.pivot(index="quantity", columns="era", values="text").loc[
         list(QUANTITIES), list(ERAS)
     ]
