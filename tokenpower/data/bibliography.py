@@ -13,7 +13,7 @@ import pandas as pd
 
 from tokenpower.data import DataPackage
 
-__all__ = ["ENTRY_TYPES", "PUBLISHER_FIELD", "bibtex", "write_bibtex"]
+__all__ = ["ENTRY_TYPES", "GRADE_MARKERS", "PUBLISHER_FIELD", "bibtex", "write_bibtex"]
 
 
 ENTRY_TYPES = {
