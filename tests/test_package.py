@@ -181,14 +181,29 @@ def test_page_glue_hands_myst_nb_plain_python_numbers(monkeypatch):
     assert type(seen["share"][0]) is float
 
 
-def test_run_leaves_the_callers_environment_as_it_was(tmp_path, monkeypatch):
+def test_the_kernel_gets_the_data_folder_over_ipc_and_the_callers_environment_stays(
+    tmp_path, monkeypatch
+):
     import os
 
-    from tokenpower_book.runner import run_chapter
+    import nbformat
+
+    from tokenpower_book.runner import execute
 
     monkeypatch.delenv("TOKENPOWER_DATA_DIR", raising=False)
-    run_chapter("intro", [], root=ROOT, output_dir=tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import os, json, ipykernel.connect\n"
+            "info = json.loads(ipykernel.connect.get_connection_info())\n"
+            "print(os.environ['TOKENPOWER_DATA_DIR'], info['transport'], os.getcwd())"
+        )
+    )
+    execute(nb, tmp_path, tmp_path / "some-data")
+    printed = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert printed.split() == [str(tmp_path / "some-data"), "ipc", str(tmp_path)]
     assert "TOKENPOWER_DATA_DIR" not in os.environ
+    assert list(tmp_path.iterdir()) == [], "no socket or connection file is left in the folder"
 
 
 def test_a_second_build_waits_for_the_first_to_release_the_stage(tmp_path):

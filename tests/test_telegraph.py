@@ -30,7 +30,6 @@ from tokenpower.models.networks import (
 from tokenpower.models.telegraph import (
     cable_arc_table,
     cable_ids,
-    check_year,
     days_after,
     deflate_gbp,
     hub_lifetimes,
@@ -160,16 +159,6 @@ def test_the_1858_cable_worked_27_to_76_days_by_the_disagreeing_accounts(tables)
     assert list(life["days"]) == [27, 29, 76]
     with pytest.raises(KeyError):
         days_after(tables["events"], "atlantic-1858-landed", ["no-such-event"])
-
-
-@pytest.mark.parametrize("bad", [1850, 1915, "1902", 1902.0, True, None])
-def test_check_year_refuses_a_year_outside_the_data(bad):
-    with pytest.raises(ValueError, match="parameter 'year'.*1851 to 1914"):
-        check_year(bad)
-
-
-def test_check_year_accepts_the_slice_years():
-    assert [check_year(y) for y in (1851, 1858, 1914)] == [1851, 1858, 1914]
 
 
 # -- the map --------------------------------------------------------------------

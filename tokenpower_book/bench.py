@@ -25,7 +25,8 @@ from pathlib import Path
 import jupytext
 
 from tokenpower_book.build import build_book, copy_book
-from tokenpower_book.runner import parameters_cell, resolve_chapter, run_chapter
+from tokenpower_book.rerun import run_chapter
+from tokenpower_book.runner import parameters_cell, resolve_chapter
 
 __all__ = ["run_benchmarks"]
 

@@ -7,6 +7,7 @@ any failure, with a message that names what went wrong.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -46,16 +47,28 @@ def _build(args) -> int:
 
 
 def _run(args) -> int:
-    from tokenpower_book.runner import run_chapter
+    from tokenpower_book.rerun import changes_table, list_parameters, parameters_text, run_chapter
 
+    if args.list_parameters:
+        records = list_parameters(args.chapter, root=Path(args.root))
+        if args.format == "json":
+            print(json.dumps(records, indent=2))
+        else:
+            print(parameters_text(records))
+        return 0
+    if args.format != "text":
+        raise UsageError("--format applies to --list-parameters only")
     out = run_chapter(
         args.chapter,
         args.param or [],
         root=Path(args.root),
         output_dir=Path(args.output) if args.output else None,
     )
+    print(f"\nwhat changed against the book ({out.changes.book_source}):")
+    print(changes_table(out.changes))
+    print(f"\nre-run page:       {out.page}")
     print(f"executed notebook: {out.notebook}")
-    print(f"HTML page:         {out.html}")
+    print(f"done in {out.seconds:.0f} s")
     return 0
 
 
@@ -93,7 +106,20 @@ def parser() -> argparse.ArgumentParser:
         help="a new value for a variable of the chapter's parameters cell (repeatable)",
     )
     r.add_argument(
-        "-o", "--output", help="folder for the executed notebook and page (default: _build/run)"
+        "-o",
+        "--output",
+        help="folder for the re-run pages (default: _build/run); the page is <folder>/<chapter>/index.html",
+    )
+    r.add_argument(
+        "--list-parameters",
+        action="store_true",
+        help="print the chapter's parameters (type, default, range or choices, unit, meaning) and exit",
+    )
+    r.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="with --list-parameters: a table (text) or a list of records (json)",
     )
     r.set_defaults(func=_run)
 

@@ -1,40 +1,36 @@
-"""Re-execute one chapter with other values of its ``parameters`` cell.
+"""Read, check and execute one chapter with other values of its ``parameters`` cell.
 
 Every chapter has one code cell tagged ``parameters`` holding plain
-assignments (``year = 1870``).  :func:`run_chapter` reads the chapter with
-jupytext, checks each ``-p name=value`` against those assignments (unknown
-names and values of the wrong type are refused with the list of valid
-ones), inserts a cell with the new values right after the parameters cell
-(the papermill convention, tag ``injected-parameters``), executes the
-notebook in a clean kernel from the chapter's folder, and writes the executed
-``.ipynb`` and a self-contained HTML page that draws its charts offline.
+assignments (``year = 1870``), declared in ``data/chapter_parameters.csv``.
+:func:`checked_parameters` turns each ``-p name=value`` into a value of the
+default's type (unknown names and values of the wrong type are refused with
+the list of valid ones) and checks it against its declaration with
+:func:`tokenpower.pages.check_parameters`, before any kernel starts.
+:func:`execute` inserts the new values after the parameters cell with
+papermill (tag ``injected-parameters``) and runs the notebook in a clean
+kernel that talks over IPC sockets in a private folder, with the kernel's
+environment passed to it (never set in this process), printing its progress.
+:mod:`tokenpower_book.rerun` renders the result like the book.
 """
 
 from __future__ import annotations
 
 import ast
-import html
 import os
 import re
 import shutil
-from dataclasses import dataclass
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import jupytext
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from traitlets.config import Config
 
 from tokenpower_book.errors import UsageError
-
-VEGA_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
-
-
-@dataclass
-class RunResult:
-    notebook: Path
-    html: Path
-    parameters: dict
 
 
 def chapters(root: Path) -> dict[str, Path]:
@@ -132,127 +128,131 @@ def _convert(name: str, text: str, default):
         ) from None
 
 
-def run_chapter(
-    chapter: str,
-    pairs: list[str],
-    root: Path = Path("."),
-    output_dir: Path | None = None,
-    timeout: int = 600,
-) -> RunResult:
-    """Execute ``chapter`` with ``pairs`` (``name=value``) and write notebook and page."""
-    root = root.resolve()
-    path = resolve_chapter(chapter, root)
-    nb = jupytext.read(path)
-    index, defaults = parameters_cell(nb)
+def checked_parameters(stem: str, pairs: list[str], defaults: dict, data_dir: Path) -> dict:
+    """``-p name=value`` pairs as typed values, checked against the chapter's declarations.
+
+    Raises :class:`UsageError` naming the parameter, the value and its range or choices.
+    """
+    from tokenpower.pages import ParameterError, check_parameters
+
     values = parse_parameters(pairs, defaults)
-    if values:
-        source = "# Injected parameters\n" + "\n".join(f"{k} = {v!r}" for k, v in values.items())
-        injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-        nb.cells.insert(index + 1, injected)
+    try:
+        return {**values, **check_parameters(stem, values, data_dir)}
+    except ParameterError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parameter_records(stem: str, defaults: dict, data_dir: Path) -> list[dict]:
+    """The chapter's declared parameters as records (name, type, default, min, max, choices, unit, description)."""
+    from tokenpower.pages import declared_parameters
+
+    declared = declared_parameters(stem, data_dir)
+    missing = [name for name in defaults if name not in declared]
+    if missing:
+        raise UsageError(
+            f"chapter {stem}: parameters {', '.join(missing)} are not declared in data/chapter_parameters.csv"
+        )
+    return [p.record(defaults[name]) for name, p in declared.items() if name in defaults]
+
+
+def inject(nb: nbformat.NotebookNode, values: dict) -> nbformat.NotebookNode:
+    """The notebook with a cell of ``values`` after its parameters cell (papermill's convention)."""
+    if not values:
+        return nb
+    from papermill.parameterize import parameterize_notebook
+
+    untagged = [cell for cell in nb.cells if "tags" not in cell.metadata]
+    for cell in untagged:  # papermill reads every cell's tags
+        cell.metadata["tags"] = []
+    nb.metadata.setdefault("papermill", {})
+    try:
+        nb = parameterize_notebook(nb, values, comment="Parameters of this re-run")
+    finally:
+        for cell in nb.cells:
+            if cell.metadata.get("tags") == []:
+                del cell.metadata["tags"]
+    return nb
+
+
+class _Progress:
+    """One line that counts the executed cells (rewritten in place on a terminal)."""
+
+    def __init__(self, label: str, total: int):
+        self.label, self.total, self.done = label, total, 0
+        self.started = time.perf_counter()
+        self.tty = sys.stdout.isatty()
+
+    def __call__(self, **_kwargs) -> None:
+        self.done += 1
+        if self.tty or self.done == self.total or self.done % 10 == 0:
+            elapsed = time.perf_counter() - self.started
+            line = f"[tokenpower] {self.label}: cell {self.done} of {self.total} ({elapsed:.0f} s)"
+            print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", flush=True)
+        if self.tty and self.done == self.total:
+            print(flush=True)
+
+
+def execute(
+    nb: nbformat.NotebookNode,
+    cwd: Path,
+    data_dir: Path,
+    timeout: int = 600,
+    label: str | None = None,
+) -> nbformat.NotebookNode:
+    """Execute ``nb`` in place in a fresh ``python3`` kernel started in ``cwd``.
+
+    The kernel talks over IPC sockets in a private temporary folder (no TCP
+    port, no "running over TCP without encryption" warning) and gets this
+    process's environment plus ``TOKENPOWER_DATA_DIR=data_dir``, passed to it
+    through jupyter_client.  With ``label``, prints progress per cell.
+    Raises :class:`nbclient.exceptions.CellExecutionError` on a failing cell.
+    """
     nb.metadata.setdefault(
         "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
     )
-    print(
-        f"[tokenpower] executing {path.name} with {values or 'its default parameters'} ...",
-        flush=True,
-    )
+    sockets = Path(tempfile.mkdtemp(prefix="tp-kernel-"))
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(sockets / "kernel")
+    total = sum(1 for cell in nb.cells if cell.cell_type == "code")
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        config=config,
+        resources={"metadata": {"path": str(cwd)}},
+        on_cell_executed=_Progress(label, total) if label else None,
     )
-    # the kernel inherits the environment: point it at this book's data, for this run only
-    previous = os.environ.get("TOKENPOWER_DATA_DIR")
-    os.environ["TOKENPOWER_DATA_DIR"] = str(root / "data")
+    env = {**os.environ, "TOKENPOWER_DATA_DIR": str(data_dir)}
     try:
-        client.execute()
-    except CellExecutionError as exc:
-        raise UsageError(
-            f"chapter {path.stem} failed with parameters {values}: {exc.ename}: {exc.evalue}"
-        ) from None
+        client.execute(env=env)
     finally:
-        if previous is None:
-            os.environ.pop("TOKENPOWER_DATA_DIR", None)
-        else:
-            os.environ["TOKENPOWER_DATA_DIR"] = previous
-    out = (output_dir or root / "_build" / "run").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    notebook_path = out / f"{path.stem}.ipynb"
-    html_path = out / f"{path.stem}.html"
-    for target, text in (
-        (notebook_path, nbformat.writes(nb)),
-        (html_path, notebook_html(nb, path.stem, values)),
-    ):
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    static = out / "_static" / "vega"
-    static.mkdir(parents=True, exist_ok=True)
-    for name in VEGA_FILES:
-        shutil.copy2(root / "book" / "_static" / "vega" / name, static / name)
-    return RunResult(notebook_path, html_path, values)
+        shutil.rmtree(sockets, ignore_errors=True)
+    return nb
 
 
-def notebook_html(nb: nbformat.NotebookNode, title: str, values: dict) -> str:
-    """A plain, offline HTML page of an executed notebook: prose, folded code, outputs."""
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark").enable("table")
-    parts = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            parts.append(md.render(cell.source))
-        elif cell.cell_type == "code":
-            if "remove-cell" in cell.metadata.get("tags", []):
-                continue
-            parts.append(
-                f"<details><summary>code</summary><pre><code>{html.escape(cell.source)}</code></pre></details>"
-            )
-            for output in cell.get("outputs", []):
-                parts.append(_output_html(output))
-    scripts = "\n".join(f'<script src="_static/vega/{name}"></script>' for name in VEGA_FILES)
-    shown = ", ".join(f"{k} = {v!r}" for k, v in values.items()) or "default parameters"
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
-        f"{scripts}<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}}"
-        ".tp-chart-alt{position:absolute;left:-9999px}pre{overflow-x:auto;background:#f6f6f6;padding:.5rem}"
-        ".tp-chart-static{display:none}@media "
-        "print{.tp-chart{display:none}.tp-chart-static{display:block;max-width:100%}"
-        "details{display:none}}</style>"
-        f"</head><body><p><em>Re-executed with {html.escape(shown)}.</em></p>\n"
-        + "\n".join(parts)
-        + "</body></html>\n"
-    )
-
-
-def _output_html(output) -> str:
-    if output.output_type == "stream":
-        return f"<pre>{html.escape(output.text)}</pre>"
-    if output.output_type == "error":
-        return f"<pre>{html.escape(output.ename)}: {html.escape(output.evalue)}</pre>"
-    data = output.get("data", {})
-    if "text/html" in data:
-        return data["text/html"]
-    if "image/png" in data:
-        return f'<img alt="figure" src="data:image/png;base64,{data["image/png"]}">'
-    if "image/svg+xml" in data:
-        return data["image/svg+xml"]
-    if "text/markdown" in data:
-        return f"<div>{html.escape(data['text/markdown'])}</div>"
-    if "text/plain" in data:
-        return f"<pre>{html.escape(data['text/plain'])}</pre>"
-    return ""
+def execute_chapter(
+    path: Path, values: dict, data_dir: Path, timeout: int = 600, label: str | None = None
+) -> nbformat.NotebookNode:
+    """The chapter at ``path`` executed with ``values``; a failing cell is a :class:`UsageError`."""
+    nb = inject(jupytext.read(path), values)
+    try:
+        return execute(nb, path.parent, data_dir, timeout, label)
+    except CellExecutionError as exc:
+        shown = ", ".join(f"{k}={v!r}" for k, v in values.items()) or "its default parameters"
+        raise UsageError(
+            f"chapter {path.stem} failed with {shown}: {exc.ename}: {exc.evalue}"
+        ) from None
 
 
 __all__ = [
-    "RunResult",
     "chapters",
+    "checked_parameters",
+    "execute",
+    "execute_chapter",
+    "inject",
+    "parameter_records",
     "parameters_cell",
     "parse_parameters",
     "resolve_chapter",
-    "run_chapter",
-    "notebook_html",
-    "VEGA_FILES",
 ]

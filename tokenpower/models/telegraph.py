@@ -27,7 +27,6 @@ __all__ = [
     "SLICE_YEARS",
     "cable_arc_table",
     "cable_ids",
-    "check_year",
     "days_after",
     "deflate_gbp",
     "hub_lifetimes",
@@ -46,15 +45,6 @@ FIRST_YEAR, LAST_YEAR = 1851, 1914
 
 SLICE_YEARS = (1858, 1866, 1870, 1902, 1914)
 """The years at which the book slices the cable network."""
-
-
-def check_year(year, name: str = "year", low: int = FIRST_YEAR, high: int = LAST_YEAR) -> int:
-    """Return ``year`` if it is a whole number in ``low..high``; else a ValueError naming ``name``."""
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not low <= year <= high:
-        raise ValueError(
-            f"parameter '{name}' must be a whole year from {low} to {high}, not {year!r}"
-        )
-    return int(year)
 
 
 def words_per_minute(words, hours):
