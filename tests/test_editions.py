@@ -217,3 +217,25 @@ def test_print_drawings_move_to_files_and_identical_ones_share_one():
         f'<p>two</p><img class="tp-chart-static" alt="a chart" src="../_images/print/{name}">'
     )
     assert "data:" not in body
+
+
+def test_prose_words_count_prose_and_exercises_not_code_or_markup():
+    from tokenpower_book.sphinx_reading import prose_words
+
+    text = (
+        "---\njupytext:\n  format_name: myst\n---\n"
+        "# A title here\n\n"  # 3 words
+        "% a comment the reader never sees\n"
+        "```{code-cell} ipython3\n:tags: [hide-input]\nimport pandas as pd\nx = 1\n```\n\n"
+        "The share was {glue:text}`share:.0f` % in {term}`the glossary` year.\n\n"  # 8 words (a % sign is not one)
+        ":::{admonition} Key numbers\n:class: tip\n- one [linked word](https://example.org)\n:::\n"
+    )  # the admonition's title line is markup; its item has 3 words
+    assert prose_words(text) == 3 + 8 + 3
+
+
+def test_reading_minutes_round_up_to_five():
+    from tokenpower_book.sphinx_reading import reading_minutes
+
+    assert reading_minutes(2380, 238) == 10  # exactly 10 minutes
+    assert reading_minutes(2381, 238) == 15  # a word more: the next five minutes
+    assert reading_minutes(100, 238) == 5  # never under five
