@@ -640,6 +640,17 @@ def _dc_bill(t) -> BookFigure:
     )
 
 
+def _thesis(claim_id: str):
+    """The check of a thesis claim, from :mod:`tokenpower.synthesis.thesis` (imported when run)."""
+
+    def check(t) -> BookFigure:
+        from tokenpower.synthesis.thesis import THESIS_CHECKS
+
+        return THESIS_CHECKS[claim_id](t)
+
+    return check
+
+
 CHECKS: dict[str, callable] = {
     "cable-1858": _cable_year,
     "years-since-cable": _years_since,
@@ -684,6 +695,17 @@ CHECKS: dict[str, callable] = {
     "mining-end-2021": _mining_end,
     "sputnik-1957": lambda t: _none("outside the book's subject; no data"),
     "apollo-cost": lambda t: _none("outside the book's subject; no data"),
+    **{
+        k: _thesis(k)
+        for k in (
+            "thesis-derivative-cost",
+            "thesis-derivative-twh",
+            "thesis-chip-ceiling",
+            "thesis-enterprise",
+            "thesis-driven-out",
+            "thesis-trade-statistics",
+        )
+    },
 }
 """One check per claim id of essay_claims.csv."""
 
