@@ -27,6 +27,7 @@ import pandas as pd
 
 from tokenpower.models import tokencost as tc
 from tokenpower.synthesis import parallels as pl
+from tokenpower.synthesis import thesis as th
 
 __all__ = [
     "CHECKS",
@@ -640,15 +641,9 @@ def _dc_bill(t) -> BookFigure:
     )
 
 
-def _thesis(claim_id: str):
-    """The check of a thesis claim, from :mod:`tokenpower.synthesis.thesis` (imported when run)."""
-
-    def check(t) -> BookFigure:
-        from tokenpower.synthesis.thesis import THESIS_CHECKS
-
-        return THESIS_CHECKS[claim_id](t)
-
-    return check
+def _thesis(check):
+    """A thesis check of :mod:`tokenpower.synthesis.thesis` as a ledger check."""
+    return lambda t: BookFigure(**check(t, _evidence))
 
 
 CHECKS: dict[str, callable] = {
@@ -695,17 +690,7 @@ CHECKS: dict[str, callable] = {
     "mining-end-2021": _mining_end,
     "sputnik-1957": lambda t: _none("outside the book's subject; no data"),
     "apollo-cost": lambda t: _none("outside the book's subject; no data"),
-    **{
-        k: _thesis(k)
-        for k in (
-            "thesis-derivative-cost",
-            "thesis-derivative-twh",
-            "thesis-chip-ceiling",
-            "thesis-enterprise",
-            "thesis-driven-out",
-            "thesis-trade-statistics",
-        )
-    },
+    **{k: _thesis(check) for k, check in th.THESIS_CHECKS.items()},
 }
 """One check per claim id of essay_claims.csv."""
 

@@ -17,8 +17,9 @@ these checks test its arguments, each read as a number the book computes
 * "not even included in any current trade statistics": the services-trade
   classifications that record cross-border computing.
 
-Each function takes the ledger's :class:`~tokenpower.synthesis.claims.Tables`
-and returns a :class:`~tokenpower.synthesis.claims.BookFigure`.
+Each function takes the ledger's tables and its ``evidence(t, table, ids)``
+helper, and returns the fields of a :class:`~tokenpower.synthesis.claims.BookFigure`
+as a dict (the ledger builds the figure; this module does not import it).
 """
 
 from __future__ import annotations
@@ -27,24 +28,31 @@ from tokenpower.models import tokencost as tc
 from tokenpower.models import world as wl
 from tokenpower.synthesis import exports as ex
 from tokenpower.synthesis import parallels as pl
-from tokenpower.synthesis.claims import BookFigure, _evidence, _none
 
-__all__ = ["THESIS_CHECKS"]
+__all__ = [
+    "THESIS_CHECKS",
+    "chip_ceiling",
+    "derivative_cost",
+    "derivative_twh",
+    "driven_out",
+    "enterprise",
+    "trade_statistics",
+]
 
 _COST_ROWS = ("elec_usd_per_kwh_chn_dc", "elec_usd_per_kwh_usa_dc", "pue_chn", "pue_usa")
 
 
-def derivative_cost(t) -> BookFigure:
+def derivative_cost(t, evidence) -> dict:
     """Electricity's share of a token's cost, median and range over chips, countries and spec cases."""
     tok = pl.token_economics(t)
     btc = pl.bitcoin_economics(t, 0.05, 4.0)
-    return BookFigure(
-        tok["electricity_share_median_pct"],
-        tok["electricity_share_low_pct"],
-        tok["electricity_share_high_pct"],
-        "%",
+    return dict(
+        central=tok["electricity_share_median_pct"],
+        low=tok["electricity_share_low_pct"],
+        high=tok["electricity_share_high_pct"],
+        unit="%",
         chapter="07-parallels",
-        evidence=_evidence(t, "assumptions", _COST_ROWS),
+        evidence=evidence(t, "assumptions", _COST_ROWS),
         basis=(
             f"electricity is {tok['electricity_share_median_pct']:.1f} % of a token's cost (median over "
             f"chips, China and the US and both ends of the disputed specifications), against "
@@ -54,21 +62,21 @@ def derivative_cost(t) -> BookFigure:
     )
 
 
-def derivative_twh(t, draws: int = 2000) -> BookFigure:
+def derivative_twh(t, evidence, draws: int = 2000) -> dict:
     """Tokens' exported electricity over Bitcoin's (mid-2026 against Sep 2019-Apr 2021)."""
     btc = ex.china_bitcoin_twh(t["btc_electricity_monthly"], t["btc_hashrate_share_country"])
     c = ex.decisive_comparison(btc, wl.summary(t, draws=draws), t["electricity_totals"])
     anchors = t["world_token_anchors"]
     ratio = float(f"{c['ratio_central']:.2g}")  # two significant figures, as the inputs allow
-    return BookFigure(
-        1 / c["ratio_central"],
-        1 / c["ratio_high"],
-        1 / c["ratio_low"],
-        "ratio",
+    return dict(
+        central=1 / c["ratio_central"],
+        low=1 / c["ratio_high"],
+        high=1 / c["ratio_low"],
+        unit="ratio",
         chapter="07-parallels",
         tolerance=1.0,
         scale="log10",
-        evidence=_evidence(
+        evidence=evidence(
             t, "world_token_anchors", anchors.loc[anchors["check"] == "layer", "anchor_id"]
         ),
         basis=(
@@ -80,7 +88,7 @@ def derivative_twh(t, draws: int = 2000) -> BookFigure:
     )
 
 
-def chip_ceiling(t) -> BookFigure:
+def chip_ceiling(t, evidence) -> dict:
     """Chinese-made share of tokens in 2030 under a total chip ban over the share with no controls."""
     from tokenpower.engine import scenarios as sc
     from tokenpower.policies import chipbans as cb
@@ -99,13 +107,13 @@ def chip_ceiling(t) -> BookFigure:
     ).set_index("scenario")
     free, ban = paths.loc["chipban-none"], paths.loc["chipban-total"]
     ratio = float(ban["chinese_model_share"] / free["chinese_model_share"])
-    return BookFigure(
-        ratio,
+    return dict(
+        central=ratio,
         unit="ratio",
         chapter="05-chip-bans",
         tolerance=0.01,
         reference=1.0,
-        evidence=_evidence(
+        evidence=evidence(
             t, "assumptions", ["token_demand_growth_per_year", "serving_capacity_headroom"]
         ),
         basis=(
@@ -118,21 +126,22 @@ def chip_ceiling(t) -> BookFigure:
     )
 
 
-def enterprise(t) -> BookFigure:
-    return _none(
-        "no row of the data measures Chinese-made models' use in enterprise systems outside China; "
+def enterprise(t, evidence) -> dict:
+    return dict(
+        central=None,
+        basis="no row of the data measures Chinese-made models' use in enterprise systems outside China; "
         "the engine's split of demand between developers, enterprises and the public sector is an "
-        "assumption, not a measurement"
+        "assumption, not a measurement",
     )
 
 
-def driven_out(t) -> BookFigure:
+def driven_out(t, evidence) -> dict:
     """China's share of hashrate after the 2021 ban (the part of the claim the data can check)."""
     s = t["btc_hashrate_share_country"]
     s = s[s["country"] == "CHN"].set_index("period")
     after, hidden = s.loc["Jul 2021"], s.loc["Sep 2021"]
-    return BookFigure(
-        float(after["share_pct"]),
+    return dict(
+        central=float(after["share_pct"]),
         unit="%",
         chapter="07-parallels",
         tolerance=0.0,
@@ -149,16 +158,16 @@ def driven_out(t) -> BookFigure:
     )
 
 
-def trade_statistics(t) -> BookFigure:
+def trade_statistics(t, evidence) -> dict:
     """How many trade statistics in the data record cross-border sales of computing services."""
     cov = t["services_trade_coverage"]
     yes = cov[cov["covers_cross_border_computing"]]
-    return BookFigure(
-        len(yes),
+    return dict(
+        central=len(yes),
         unit="trade statistics",
         tolerance=0.0,
         chapter="07-parallels",
-        evidence=_evidence(t, "services_trade_coverage", yes["classification_id"]),
+        evidence=evidence(t, "services_trade_coverage", yes["classification_id"]),
         basis=(
             "balance-of-payments statistics of trade in services record tokens sold abroad as "
             f"'{yes['item'].iloc[0]}' ({', '.join(yes['classification_id'])}), in money, not as tokens "
