@@ -18,6 +18,7 @@ __all__ = [
     "check_parameters",
     "declared_parameters",
     "glue",
+    "significant",
 ]
 
 
@@ -31,6 +32,18 @@ def glue(name: str, value, display: bool = False) -> None:
     from myst_nb import glue as myst_glue
 
     myst_glue(name, value.item() if isinstance(value, np.generic) else value, display=display)
+
+
+def significant(value: float, digits: int = 2) -> float:
+    """``value`` rounded to ``digits`` significant figures (0 stays 0), for figures whose inputs are rough.
+
+    >>> significant(725.8248), significant(0.0251909), significant(1636.6, 1)
+    (730.0, 0.025, 2000.0)
+    """
+    value = float(value)
+    if value == 0 or not np.isfinite(value):
+        return value
+    return round(value, digits - 1 - int(np.floor(np.log10(abs(value)))))
 
 
 # -- the chapters' declared parameters (data/chapter_parameters.csv) ----------------------------
