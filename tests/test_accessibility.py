@@ -25,8 +25,8 @@ NARROW = 360
 TOLERANCE_PX = 2
 
 AXE_RUN = """async () => {
-    const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
-                                           resultTypes: ['violations']});
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
     return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
         targets: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: '
             + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}));
@@ -100,8 +100,8 @@ def test_every_page_has_no_serious_or_critical_wcag_violation(built_site, site_u
         if found:
             problems.append(describe(page, found))
         visit.close()
-    assert not problems, "axe-core found serious or critical WCAG 2 A/AA violations:\n" + "\n".join(
-        problems
+    assert not problems, (
+        "axe-core found serious or critical WCAG 2.2 A/AA violations:\n" + "\n".join(problems)
     )
 
 

@@ -272,3 +272,27 @@ def test_each_verdict_shows_the_rows_it_used(book_ledger):
     # the reason texts say what the figures are
     assert "latest year" in rows.loc["mining-end-2021", "reason"]
     assert "Valentia" in rows.loc["cable-1858", "reason"]
+
+
+def test_thesis_checks_are_registered_and_read_by_hand(book_ledger):
+    from tokenpower.synthesis.thesis import THESIS_CHECKS
+
+    assert set(THESIS_CHECKS) <= set(cl.CHECKS)
+    rows = book_ledger.set_index("claim_id")
+    # a token's electricity share is a few per cent, not most of its cost
+    assert rows.loc["thesis-derivative-cost", "verdict"] == "not supported"
+    assert rows.loc["thesis-derivative-cost", "book_high"] < 50
+    # tokens carry about a thousandth of Bitcoin's electricity: off by more than an order of magnitude
+    assert rows.loc["thesis-derivative-twh", "verdict"] == "not supported"
+    assert rows.loc["thesis-derivative-twh", "book_high"] < 0.1
+    # the data hold no enterprise figure; the ban mark (0 % in July 2021) holds, with the hidden share
+    assert rows.loc["thesis-enterprise", "verdict"] == "not checkable"
+    assert rows.loc["thesis-driven-out", "verdict"] == "partly supported"
+    assert rows.loc["thesis-driven-out", "book_figure"] == 0.0
+    # two services-trade statistics in the data record cross-border computing, so 'none' fails
+    assert rows.loc["thesis-trade-statistics", "book_figure"] == 2
+    assert rows.loc["thesis-trade-statistics", "verdict"] == "not supported"
+    # a total ban lowers the Chinese-made share by 2030, but by less than a tenth
+    ceiling = rows.loc["thesis-chip-ceiling"]
+    assert 0.9 < ceiling["book_figure"] < 1.0
+    assert ceiling["verdict"] == "partly supported"

@@ -117,3 +117,26 @@ def test_check_data_refuses_a_broken_copy(data_copy, resource, key, column, valu
     assert result.returncode == 1
     assert f"data/{resource}.csv, row " in result.stdout and f"[{rule}]" in result.stdout
     assert f"column '{column}'" in result.stdout and "Traceback" not in result.stderr
+
+
+# Cells the loader refuses now that frictionless reads them: what the data README forbids.
+CELL_CASES = [
+    ("btc_electricity_prices", "sichuan-hydro-wet-2019", "usd_per_kwh", "0.01 USD", "type"),
+    ("btc_electricity_prices", "sichuan-hydro-wet-2019", "usd_per_kwh", "1%", "type"),
+    ("llm_models", "minimax-m2", "open_weights", "1", "type"),
+    ("llm_models", "minimax-m2", "open_weights", "yes", "type"),
+    ("llm_models", "minimax-m2", "name", " MiniMax-M2", "whitespace"),
+    ("btc_electricity_prices", "sichuan-hydro-wet-2019", "usd_per_kwh", "NaN", "type"),
+]
+
+
+@pytest.mark.parametrize("resource,key,column,value,rule", CELL_CASES)
+def test_the_loader_refuses_cells_the_readme_forbids(data_copy, resource, key, column, value, rule):
+    from tokenpower.data import DataError, load
+
+    row = _set(data_copy, resource, key, column, value)
+    with pytest.raises(DataError) as raised:
+        load(resource, data_dir=data_copy)
+    message = str(raised.value)
+    assert f"data/{resource}.csv, row {row} (line {row + 1}), column '{column}'" in message
+    assert f"[{rule}]" in message

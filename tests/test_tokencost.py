@@ -387,3 +387,33 @@ def test_sample_inputs_stay_in_their_ranges_and_repeat_with_a_seed():
     assert shares.between(0, 1).all()
     with pytest.raises(KeyError):
         sample_inputs(_row(), {"voltage": (1, 2)}, 10)
+
+
+def test_joint_extremes_find_the_corners_of_a_monotonic_share():
+    from tokenpower.models.extremes import joint_extremes
+
+    def model(frame):
+        return frame.assign(share=frame["elec"] / (frame["elec"] + frame["chip"]))
+
+    base = pd.DataFrame({"elec": [1.0], "chip": [9.0]})
+    got = joint_extremes(base, {"elec": (0.5, 3.0), "chip": (6.0, 12.0)}, model, "share").iloc[0]
+    # by hand: lowest 0.5 / (0.5 + 12) = 0.04, highest 3 / (3 + 6) = 1/3
+    assert got["low"] == pytest.approx(0.04) and got["high"] == pytest.approx(1 / 3)
+    assert got["high_inputs"] == {"elec": 3.0, "chip": 6.0}
+
+
+def test_range_summary_puts_one_at_a_time_inside_the_joint_extremes():
+    from tokenpower.models.extremes import joint_extremes, range_summary
+
+    def model(frame):
+        return frame.assign(share=frame["elec"] / (frame["elec"] + frame["chip"]))
+
+    base = pd.DataFrame({"elec": [1.0], "chip": [9.0]})
+    ranges = {"elec": (0.5, 3.0), "chip": (6.0, 12.0)}
+    # one at a time, by hand: elec alone 0.5/9.5 .. 3/12; chip alone 1/13 .. 1/7
+    oat = pd.DataFrame({"at_low": [0.5 / 9.5, 1 / 7], "at_high": [3 / 12, 1 / 13]})
+    sample = pd.Series(np.linspace(0.05, 0.30, 101))
+    got = range_summary(oat, joint_extremes(base, ranges, model, "share"), sample, 0.1)
+    assert got["oat_low"] == pytest.approx(0.5 / 9.5) and got["oat_high"] == pytest.approx(0.25)
+    assert got["joint_low"] <= got["oat_low"] <= got["oat_high"] <= got["joint_high"]
+    assert got["p99"] == pytest.approx(0.05 + 0.99 * 0.25)

@@ -34,6 +34,7 @@ __all__ = [
     "SITE",
     "STAGE",
     "build_book",
+    "build_variant",
     "build_lock",
     "copy_book",
     "fingerprint",
@@ -111,18 +112,109 @@ def build_book(
     stage: Path | None = None,
     site: Path | None = None,
     quiet: bool = False,
+    edition: str = "teacher",
 ) -> bool:
     """Build the book at ``root``; return True on success.
 
     ``stage`` and ``site`` default to ``_build/stage`` and ``_build/html``
     under ``root``.  On failure the site folder is left exactly as it was.
     Concurrent builds of the same stage run one after the other.
+
+    ``edition="student"`` builds the teacher's site first (that is where the chapters are
+    executed and cached), then the student's from the same execution cache into
+    ``_build/html-student`` (:func:`build_variant`).
     """
     root = root.resolve()
     stage = (stage or root / STAGE).resolve()
     site = (site or root / SITE).resolve()
     with build_lock(stage):
-        return _build(root, clean, stage, site, quiet)
+        ok = _build(root, clean, stage, site, quiet)
+    if not ok or edition == "teacher":
+        return ok
+    html = build_variant(root, edition, "html", quiet=quiet, stage=stage, built=True)
+    if html is None:
+        return False
+    target = root / "_build" / f"html-{edition}"
+    _swap(html, target)
+    _say(f"the {edition} edition is in {target}: open {target / 'index.html'}")
+    return True
+
+
+def build_variant(
+    root: Path,
+    edition: str,
+    builder: str = "html",
+    quiet: bool = False,
+    stage: Path | None = None,
+    built: bool = False,
+) -> Path | None:
+    """Build an edition with a Sphinx builder from the HTML build's execution cache.
+
+    Brings the teacher's HTML build up to date first (unless ``built``), so the cache is
+    current; then builds into ``stage-<builder>-<edition>`` beside the stage (by default
+    ``_build/stage-<builder>-<edition>``) with the same
+    configuration, ``TOKENPOWER_EDITION`` set (see :mod:`tokenpower_book.editions`) and
+    the cache shared, so nothing is executed twice. Returns the output folder, or None
+    when the build failed.
+    """
+    root = Path(root).resolve()
+    stage = (stage or root / STAGE).resolve()
+    if not built and not build_book(root, stage=stage, quiet=quiet):
+        return None
+    variant = stage.with_name(f"stage-{builder}-{edition}")
+    with build_lock(stage):
+        key, key_file = fingerprint(root), variant / "cache-key.txt"
+        if variant.exists() and (not key_file.exists() or key_file.read_text().strip() != key):
+            shutil.rmtree(variant)  # pages read against other data or package code
+        variant.mkdir(parents=True, exist_ok=True)
+        _say(f"building the {edition} edition with the {builder} builder into {variant}")
+        env = {
+            "TOKENPOWER_EDITION": edition,
+            "TOKENPOWER_EXECUTION_CACHE": str(stage / "_build" / ".jupyter_cache"),
+        }
+        ok = _sphinx(root, variant, builder, quiet, env)
+        out = variant / "_build" / builder
+        if not ok or not out.exists():
+            _say(f"BUILD FAILED: the {edition} edition ({builder})")
+            return None
+        key_file.write_text(key + "\n")
+    return out
+
+
+def _sphinx(root: Path, output: Path, builder: str, quiet: bool, env: dict | None = None) -> bool:
+    """Run Jupyter Book's build of ``root`` into ``output`` (warnings are errors)."""
+    cmd = [
+        sys.executable,
+        "-c",
+        "from jupyter_book.cli.main import main; main()",
+        "build",
+        str(root),
+        "--path-output",
+        str(output),
+        "--builder",
+        builder,
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    env = {**os.environ, "TOKENPOWER_DATA_DIR": str(root / "data"), **(env or {})}
+    result = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL if quiet else None)
+    return result.returncode == 0
+
+
+def _swap(html: Path, site: Path) -> None:
+    """Copy a finished build to ``site``, replacing the old one in one rename."""
+    fresh = site.with_name(site.name + ".new")
+    old = site.with_name(site.name + ".old")
+    for leftover in (fresh, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.copytree(html, fresh)
+    if site.exists():
+        site.rename(old)
+    fresh.rename(site)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def _build(root: Path, clean: bool, stage: Path, site: Path, quiet: bool) -> bool:
@@ -143,39 +235,14 @@ def _build(root: Path, clean: bool, stage: Path, site: Path, quiet: bool) -> boo
     stage.mkdir(parents=True, exist_ok=True)
 
     _say(f"building the book into {stage} (chapters execute where the cache has no result)")
-    cmd = [
-        sys.executable,
-        "-c",
-        "from jupyter_book.cli.main import main; main()",
-        "build",
-        str(root),
-        "--path-output",
-        str(stage),
-        "--builder",
-        "html",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    env = {**os.environ, "TOKENPOWER_DATA_DIR": str(root / "data")}
-    result = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL if quiet else None)
+    ok = _sphinx(root, stage, "html", quiet)
     html = stage / "_build" / "html"
-    if result.returncode != 0 or not (html / "index.html").exists():
-        _say(f"BUILD FAILED (exit {result.returncode}); the last good site in {site} is unchanged")
+    if not ok or not (html / "index.html").exists():
+        _say(f"BUILD FAILED; the last good site in {site} is unchanged")
         return False
     key_file.write_text(key + "\n")
 
     _say(f"swapping the new site into {site}")
-    fresh = site.with_name(site.name + ".new")
-    old = site.with_name(site.name + ".old")
-    for leftover in (fresh, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    shutil.copytree(html, fresh)
-    if site.exists():
-        site.rename(old)
-    fresh.rename(site)
-    if old.exists():
-        shutil.rmtree(old)
+    _swap(html, site)
     _say(f"done in {time.perf_counter() - started:.1f} s: open {site / 'index.html'}")
     return True

@@ -1,4 +1,4 @@
-"""The command line: ``python -m tokenpower build|run|check-data|bench``.
+"""The command line: ``python -m tokenpower build|run|pdf|check-data|bench``.
 
 Each sub-command prints what it is doing on long steps and exits non-zero on
 any failure, with a message that names what went wrong.
@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from tokenpower_book.editions import EDITIONS
 from tokenpower_book.errors import UsageError
 
 __all__ = ["main", "parser"]
@@ -43,7 +44,20 @@ def _check_data(args) -> int:
 def _build(args) -> int:
     from tokenpower_book.build import build_book
 
-    return 0 if build_book(root=Path(args.root), clean=args.clean) else 1
+    return 0 if build_book(root=Path(args.root), clean=args.clean, edition=args.edition) else 1
+
+
+def _pdf(args) -> int:
+    from tokenpower_book.pdf import build_pdf
+
+    target = build_pdf(
+        root=Path(args.root),
+        edition=args.edition,
+        with_code=args.with_code,
+        output=Path(args.output) if args.output else None,
+    )
+    print(f"PDF: {target}")
+    return 0
 
 
 def _run(args) -> int:
@@ -92,7 +106,24 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--clean", action="store_true", help="drop the execution cache and the staging build first"
     )
+    b.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="teacher",
+        help="teacher (with solutions, _build/html) or student (no solutions, also "
+        "_build/html-student); default: teacher",
+    )
     b.set_defaults(func=_build)
+
+    d = sub.add_parser("pdf", help="build the whole book as one PDF, offline (Chromium prints it)")
+    d.add_argument(
+        "--edition", choices=EDITIONS, default="teacher", help="with or without solutions"
+    )
+    d.add_argument("--with-code", action="store_true", help="print the code cells too")
+    d.add_argument(
+        "-o", "--output", help="the PDF's path (default: _build/cables-coins-tokens[-student].pdf)"
+    )
+    d.set_defaults(func=_pdf)
 
     r = sub.add_parser(
         "run", help="re-execute one chapter with other values of its parameters cell"

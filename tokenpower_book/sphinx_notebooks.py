@@ -28,6 +28,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from tokenpower_book.editions import strip_solutions
+
 SETUP_TAG = "tokenpower-setup"
 NOTEBOOK_DIR = "notebooks"
 LINK_CLASS = "tp-notebook-download"
@@ -161,7 +163,10 @@ def write_notebooks(app, exception) -> None:
     target.mkdir(parents=True, exist_ok=True)
     url, branch = repository(Path(app.confdir) / "_config.yml")
     for _docname, path in _chapters(app).items():
-        text = nbformat.writes(chapter_notebook(path, url, branch))
+        nb = chapter_notebook(path, url, branch)
+        if getattr(app.config, "tokenpower_edition", "teacher") == "student":
+            nb = strip_solutions(nb)
+        text = nbformat.writes(nb)
         (target / f"{path.stem}.ipynb").write_text(text, encoding="utf-8")
 
 

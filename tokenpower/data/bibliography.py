@@ -13,7 +13,7 @@ import pandas as pd
 
 from tokenpower.data import DataPackage
 
-__all__ = ["ENTRY_TYPES", "PUBLISHER_FIELD", "bibtex", "write_bibtex"]
+__all__ = ["ENTRY_TYPES", "GRADE_MARKERS", "PUBLISHER_FIELD", "bibtex", "write_bibtex"]
 
 
 ENTRY_TYPES = {
@@ -29,6 +29,12 @@ ENTRY_TYPES = {
     "assumption": "misc",
     "derived": "misc",
 }
+
+GRADE_MARKERS = {
+    "aggregator": "[Low-graded source: an aggregator, blog, wiki, forum or summary; "
+    "rows citing it are graded low.]",
+}
+"""A visible marker in the reference list for sources whose rows can be graded low only."""
 
 PUBLISHER_FIELD = {"article": "journal", "book": "publisher", "techreport": "institution"}
 
@@ -60,8 +66,11 @@ def bibtex(data_dir: Path) -> str:
             fields.append(("url", url.replace("%", "\\%").replace("#", "\\#")))
         if row.accessed is not None and str(row.accessed) != "NaT":
             fields.append(("urldate", str(row.accessed.date())))
-        if isinstance(row.note, str):
-            fields.append(("note", _escape(row.note)))
+        note = row.note if isinstance(row.note, str) else ""
+        if row.grade in GRADE_MARKERS:
+            note = f"{GRADE_MARKERS[row.grade]} {note}".strip()
+        if note:
+            fields.append(("note", _escape(note)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@{kind}{{{row.id},\n{body}\n}}\n")
     header = "% Written from data/sources.csv by tokenpower.data.bibliography; edit that file, not this one.\n\n"

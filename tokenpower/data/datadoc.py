@@ -20,6 +20,8 @@ def resource_summary(pkg: DataPackage | None = None) -> list[dict]:
         frame = pkg.load(name)
         licences = res.get("licenses") or pkg.descriptor.get("licenses", [])
         sources = sorted(set(frame["source"])) if "source" in frame else []
+        low = frame[frame["confidence"] == "low"] if "confidence" in frame else frame.iloc[0:0]
+        low_sources = sorted(set(low["source"])) if "source" in low else []
         out.append(
             {
                 "name": name,
@@ -30,6 +32,8 @@ def resource_summary(pkg: DataPackage | None = None) -> list[dict]:
                 "licences": ", ".join(lic.get("name", "") for lic in licences),
                 "fields": pkg.schema(name)["fields"],
                 "sources": sources,
+                "low_rows": len(low),
+                "low_sources": low_sources,
             }
         )
     return out
@@ -56,5 +60,11 @@ def data_sources_markdown(pkg: DataPackage | None = None) -> str:
         if res["sources"]:
             cites = ", ".join(f"{{cite:t}}`{s}`" for s in res["sources"])
             parts.append(f"\nSources cited by its rows: {cites}.\n")
+        if res["low_rows"]:
+            cites = ", ".join(f"{{cite:t}}`{s}`" for s in res["low_sources"])
+            parts.append(
+                f"\n**Low-graded rows: {res['low_rows']} of {res['rows']}**, resting on {cites}. "
+                "A figure the book takes from them is marked as low-graded where it is used.\n"
+            )
         parts.append("")
     return "\n".join(parts)

@@ -18,16 +18,17 @@ Example
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import math
 import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from frictionless import Detector, Dialect, Resource, Schema, errors
 
 __all__ = [
     "DATA_DIR",
@@ -59,13 +60,6 @@ NUMERIC_TYPES = ("integer", "number")
 # but the package-wide rule "every row of fact has source and confidence"
 # does not apply to the sources table itself.
 UNSOURCED_RESOURCES = {"sources"}
-
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR = re.compile(r"^\d{4}$")
-_TRUE = {"true", "True", "TRUE"}
-_FALSE = {"false", "False", "FALSE"}
 
 
 @dataclass(frozen=True)
@@ -460,9 +454,7 @@ def _check_schema(schema: dict, file: str, resource: str) -> list[Problem]:
 def _read_table(
     name: str, path: Path, file: str, schema: dict
 ) -> tuple[_Table | None, list[Problem]]:
-    fields = schema["fields"]
-    expected = [f["name"] for f in fields]
-    missing_values = set(schema.get("missingValues", [""]))
+    """Read one resource: file-level checks here, every cell, row and key rule by frictionless."""
     if not path.exists():
         return None, [Problem(file, None, None, "missing-file", "the file does not exist")]
     raw = path.read_bytes()
@@ -478,34 +470,69 @@ def _read_table(
         rows = list(csv.reader(text.splitlines(), strict=True))
     except csv.Error as exc:
         return None, [Problem(file, None, None, "csv", f"malformed CSV: {exc}")]
-    header, body = rows[0], rows[1:]
-    problems: list[Problem] = []
-    for col in expected:
-        if col not in header:
-            problems.append(
-                Problem(
-                    file,
-                    0,
-                    col,
-                    "missing-column",
-                    "the schema requires this column but the file has none",
-                )
-            )
-    for col in header:
-        if col not in expected:
-            problems.append(
-                Problem(
-                    file,
-                    0,
-                    col,
-                    "extra-column",
-                    "the file has a column that the schema does not define",
-                )
-            )
+    header_problems = _header_problems(file, rows[0], [f["name"] for f in schema["fields"]])
+    if header_problems:
+        return None, header_problems
+    lengths = [len(r) for r in rows]
+    descriptor = _strict(schema)
+    columns: dict[str, list] = {f["name"]: [] for f in schema["fields"]}
+    kinds = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+    found: list = []
+    # one pass of frictionless's row stream: typed cells, and its errors (labels, cells, types,
+    # constraints, unique values and the primary key) for every row
+    with Resource(
+        path=path.name,
+        basepath=str(path.parent),
+        schema=Schema.from_descriptor(descriptor),
+        dialect=Dialect(comment_char=None),
+        detector=Detector(schema_sync=False),
+    ) as resource:
+        found.extend(resource.header.errors)
+        for row in resource.row_stream:
+            found.extend(row.errors)
+            found.extend(_hygiene(row))
+            for field_name, values in columns.items():
+                values.append(_python_value(row[field_name], kinds[field_name]))
+    problems = _from_frictionless(found, file, schema, lengths)
     if problems:
         return None, problems
-    if header != expected:
-        return None, [
+    return _Table(name, file, schema, columns, len(rows) - 1), []
+
+
+def _strict(schema: dict) -> dict:
+    """The schema for frictionless, without foreign keys (checked across tables by the loader) and
+    with the data README's strict booleans, spelt true or false (frictionless's numbers are bare
+    by default: no currency or percent signs)."""
+    fields = []
+    for field in schema["fields"]:
+        field = dict(field)
+        if field.get("type") == "boolean":
+            field["trueValues"], field["falseValues"] = (
+                ["true", "True", "TRUE"],
+                ["false", "False", "FALSE"],
+            )
+        fields.append(field)
+    return {**{k: v for k, v in schema.items() if k != "foreignKeys"}, "fields": fields}
+
+
+def _header_problems(file: str, header: list[str], expected: list[str]) -> list[Problem]:
+    """Columns by name (frictionless compares labels by position, so one missing column would
+    read as every later column misnamed)."""
+    problems = [
+        Problem(
+            file, 0, col, "missing-column", "the schema requires this column but the file has none"
+        )
+        for col in expected
+        if col not in header
+    ] + [
+        Problem(
+            file, 0, col, "extra-column", "the file has a column that the schema does not define"
+        )
+        for col in header
+        if col not in expected
+    ]
+    if not problems and header != expected:
+        problems.append(
             Problem(
                 file,
                 0,
@@ -513,161 +540,155 @@ def _read_table(
                 "column-order",
                 f"columns are {header} but the schema orders them {expected}",
             )
-        ]
-    columns: dict[str, list] = {f["name"]: [] for f in fields}
-    for i, row in enumerate(body, start=1):
-        if len(row) != len(header):
+        )
+    return problems
+
+
+def _python_value(value, ftype: str):
+    """A frictionless cell as the plain Python value the frames are built from."""
+    if value is None:
+        return None
+    if ftype == "number":
+        return float(value)
+    if ftype in ("integer", "year"):
+        return int(value)
+    return value
+
+
+def _hygiene(row):
+    """The book's cell rules that frictionless has not: no padding spaces, finite numbers."""
+    for name in row.field_names:
+        value = row[name]
+        if isinstance(value, str) and value != value.strip():
+            note = f"whitespace|{value!r} has leading or trailing spaces"
+            yield errors.CellError.from_row(row, note=note, field_name=name)
+        elif isinstance(value, Decimal) and not value.is_finite():
+            yield errors.CellError.from_row(
+                row, note=f"type|{value} is not a finite number", field_name=name
+            )
+
+
+_EXPECTED = {
+    "date": "a date (YYYY-MM-DD)",
+    "year": "a year (YYYY)",
+    "boolean": "true or false",
+    "integer": "an integer",
+    "number": "a number",
+}
+_POSITION = re.compile(r"position (\d+)")
+
+
+def _from_frictionless(found: list, file: str, schema: dict, lengths: list[int]) -> list[Problem]:
+    """Frictionless's errors for one resource, as Problems worded like the rest of check-data."""
+    fields = {f["name"]: f for f in schema["fields"]}
+    expected = list(fields)
+    problems: list[Problem] = []
+    short_rows: set[int] = set()
+    for error in found:
+        kind = error.type
+        row = getattr(error, "row_number", None)
+        row = None if row is None else row - 1
+        column = getattr(error, "field_name", None) or getattr(error, "label", None) or None
+        cell = getattr(error, "cell", None)
+        field = fields.get(column, {})
+        unit = f" {field['unit']}" if field.get("unit") else ""
+        if kind == "missing-label":
             problems.append(
                 Problem(
                     file,
-                    i,
-                    None,
-                    "row-length",
-                    f"the row has {len(row)} cells but the header has {len(header)}",
+                    0,
+                    column,
+                    "missing-column",
+                    "the schema requires this column but the file has none",
                 )
             )
-            for f in fields:
-                columns[f["name"]].append(None)
-            continue
-        for field, cell in zip(fields, row, strict=False):
-            value, problem = _cast(field, cell, missing_values)
-            if problem:
-                problems.append(Problem(file, i, field["name"], *problem))
-            columns[field["name"]].append(value)
-    table = _Table(name, file, schema, columns, len(body))
-    problems.extend(_constraint_problems(table))
-    return table, problems
-
-
-def _cast(field: dict, cell: str, missing_values: set[str]):
-    """Typed value of one cell, or (None, (rule, message))."""
-    ftype = field.get("type", "string")
-    if cell in missing_values:
-        return None, None
-    if cell != cell.strip():
-        return None, ("whitespace", f"{cell!r} has leading or trailing spaces")
-    try:
-        if ftype == "string":
-            return cell, None
-        if ftype == "integer":
-            if not _INTEGER.match(cell):
-                raise ValueError
-            return int(cell), None
-        if ftype == "number":
-            if not _NUMBER.match(cell):
-                raise ValueError
-            return float(cell), None
-        if ftype == "boolean":
-            if cell in _TRUE:
-                return True, None
-            if cell in _FALSE:
-                return False, None
-            raise ValueError
-        if ftype == "date":
-            if not _DATE.match(cell):
-                raise ValueError
-            try:
-                return dt.date.fromisoformat(cell), None
-            except ValueError:
-                return None, ("type", f"{cell!r} is not a real calendar date")
-        if ftype == "year":
-            if not _YEAR.match(cell):
-                raise ValueError
-            return int(cell), None
-    except ValueError:
-        pass
-    expected = {
-        "date": "a date (YYYY-MM-DD)",
-        "year": "a year (YYYY)",
-        "boolean": "true or false",
-        "integer": "an integer",
-        "number": "a number",
-    }[ftype]
-    return None, ("type", f"{cell!r} is not {expected}")
-
-
-def _constraint_problems(table: _Table) -> list[Problem]:
-    problems = []
-    for field in table.schema["fields"]:
-        name = field["name"]
-        cons = field.get("constraints", {})
-        unit = f" {field['unit']}" if field.get("unit") else ""
-        values = table.columns[name]
-        seen: dict = {}
-        for i, value in enumerate(values, start=1):
-            if value is None:
-                if cons.get("required"):
-                    problems.append(Problem(table.file, i, name, "required", "a value is required"))
-                continue
-            if "enum" in cons and value not in cons["enum"]:
-                allowed = ", ".join(map(str, cons["enum"]))
-                problems.append(
-                    Problem(table.file, i, name, "enum", f"{value!r} is not one of: {allowed}")
+        elif kind == "extra-label":
+            problems.append(
+                Problem(
+                    file,
+                    0,
+                    column,
+                    "extra-column",
+                    "the file has a column that the schema does not define",
                 )
-            if "pattern" in cons and not re.fullmatch(cons["pattern"], str(value)):
+            )
+        elif kind in ("incorrect-label", "duplicate-label", "blank-label"):
+            if not any(p.rule == "column-order" for p in problems):
+                header = getattr(error, "labels", None)
                 problems.append(
                     Problem(
-                        table.file,
-                        i,
-                        name,
-                        "pattern",
-                        f"{value!r} does not match the pattern {cons['pattern']}",
+                        file,
+                        0,
+                        None,
+                        "column-order",
+                        f"columns are {header} but the schema orders them {expected}",
                     )
                 )
-            for bound, bad in (("minimum", lambda v, b: v < b), ("maximum", lambda v, b: v > b)):
-                if bound in cons:
-                    limit = cons[bound]
-                    if isinstance(value, dt.date):
-                        limit = dt.date.fromisoformat(str(limit))
-                    if bad(value, limit):
-                        word = "below the minimum" if bound == "minimum" else "above the maximum"
-                        problems.append(
-                            Problem(
-                                table.file, i, name, bound, f"{value}{unit} is {word} {limit}{unit}"
-                            )
-                        )
-            if isinstance(value, float) and not math.isfinite(value):
-                problems.append(
-                    Problem(table.file, i, name, "type", f"{value} is not a finite number")
-                )
-            if cons.get("unique"):
-                if value in seen:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            i,
-                            name,
-                            "unique",
-                            f"{value!r} repeats row {seen[value]}; values must be unique",
-                        )
-                    )
-                else:
-                    seen[value] = i
-    key = _as_list(table.schema.get("primaryKey", []))
-    if key:
-        seen_keys: dict = {}
-        for i, values in enumerate(zip(*(table.columns[k] for k in key), strict=False), start=1):
-            if any(v is None for v in values):
+        elif kind in ("missing-cell", "extra-cell"):
+            if row not in short_rows:
+                short_rows.add(row)
                 problems.append(
                     Problem(
-                        table.file, i, ",".join(key), "primary-key", "a primary key cell is empty"
+                        file,
+                        row,
+                        None,
+                        "row-length",
+                        f"the row has {lengths[row]} cells but the header has {lengths[0]}",
                     )
                 )
-                continue
-            if values in seen_keys:
-                shown = values[0] if len(values) == 1 else values
-                problems.append(
-                    Problem(
-                        table.file,
-                        i,
-                        ",".join(key),
-                        "primary-key",
-                        f"{shown!r} repeats the key of row {seen_keys[values]}",
-                    )
-                )
+        elif kind == "blank-row":
+            problems.append(Problem(file, row, None, "blank-row", "the row is empty"))
+        elif kind == "type-error":
+            expect = _EXPECTED.get(field.get("type"), field.get("type"))
+            real = (
+                " real calendar date"
+                if field.get("type") == "date" and _looks_like_date(cell)
+                else ""
+            )
+            message = f"{cell!r} is not a{real}" if real else f"{cell!r} is not {expect}"
+            problems.append(Problem(file, row, column, "type", message))
+        elif kind == "constraint-error":
+            rule = (error.note or "").split('"')[1] if '"' in (error.note or "") else "constraint"
+            cons = field.get("constraints", {})
+            if rule == "required":
+                message = "a value is required"
+            elif rule == "enum":
+                message = f"{cell!r} is not one of: {', '.join(map(str, cons['enum']))}"
+            elif rule == "pattern":
+                message = f"{cell!r} does not match the pattern {cons['pattern']}"
+            elif rule in ("minimum", "maximum"):
+                word = "below the minimum" if rule == "minimum" else "above the maximum"
+                message = f"{cell}{unit} is {word} {cons[rule]}{unit}"
             else:
-                seen_keys[values] = i
+                message = error.note
+            problems.append(Problem(file, row, column, rule, message))
+        elif kind == "unique-error":
+            first = _POSITION.search(error.note or "")
+            where = f"row {int(first.group(1)) - 1}" if first else "another row"
+            problems.append(
+                Problem(
+                    file, row, column, "unique", f"{cell!r} repeats {where}; values must be unique"
+                )
+            )
+        elif kind == "primary-key":
+            key = _as_list(schema.get("primaryKey", []))
+            first = _POSITION.search(error.note or "")
+            where = f"row {int(first.group(1)) - 1}" if first else "another row"
+            problems.append(
+                Problem(
+                    file, row, ",".join(key), "primary-key", f"the key repeats the key of {where}"
+                )
+            )
+        elif kind == "cell-error" and "|" in (error.note or ""):
+            rule, _, message = error.note.partition("|")
+            problems.append(Problem(file, row, column, rule, message))
+        else:
+            problems.append(Problem(file, row, column, kind, error.message))
     return problems
+
+
+def _looks_like_date(cell) -> bool:
+    return isinstance(cell, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell) is not None
 
 
 def _to_frame(table: _Table) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from tokenpower.models import tokencost as tc
 from tokenpower.synthesis import parallels as pl
+from tokenpower.synthesis import thesis as th
 
 __all__ = [
     "CHECKS",
@@ -640,6 +641,11 @@ def _dc_bill(t) -> BookFigure:
     )
 
 
+def _thesis(check):
+    """A thesis check of :mod:`tokenpower.synthesis.thesis` as a ledger check."""
+    return lambda t: BookFigure(**check(t, _evidence))
+
+
 CHECKS: dict[str, callable] = {
     "cable-1858": _cable_year,
     "years-since-cable": _years_since,
@@ -684,6 +690,7 @@ CHECKS: dict[str, callable] = {
     "mining-end-2021": _mining_end,
     "sputnik-1957": lambda t: _none("outside the book's subject; no data"),
     "apollo-cost": lambda t: _none("outside the book's subject; no data"),
+    **{k: _thesis(check) for k, check in th.THESIS_CHECKS.items()},
 }
 """One check per claim id of essay_claims.csv."""
 
