@@ -45,7 +45,7 @@ def test_each_chapter_calls_the_one_check_and_no_hand_written_one(stem):
 def test_scenario_and_assumption_ranges_are_read_from_their_tables():
     scenario = {r["parameter"]: r for r in _csv("scenario_parameters")}
     assumptions = {r["id"]: r for r in _csv("assumptions")}
-    share = declared_parameters("06-sovereignty")["share_cn_hosted"]
+    share = declared_parameters("04-requests")["share_cn_hosted"]
     row = scenario["share_cn_hosted_chinese_model_tokens"]
     assert (share.min, share.max) == (float(row["min"]), float(row["max"])) == (0.0, 1.0)
     growth = declared_parameters("05-chip-bans")["demand_growth_per_year"]
