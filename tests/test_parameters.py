@@ -45,14 +45,28 @@ def test_each_chapter_calls_the_one_check_and_no_hand_written_one(stem):
 def test_scenario_and_assumption_ranges_are_read_from_their_tables():
     scenario = {r["parameter"]: r for r in _csv("scenario_parameters")}
     assumptions = {r["id"]: r for r in _csv("assumptions")}
-    share = declared_parameters("06-sovereignty")["share_cn_hosted"]
+    share = declared_parameters("04-requests")["share_cn_hosted"]
     row = scenario["share_cn_hosted_chinese_model_tokens"]
     assert (share.min, share.max) == (float(row["min"]), float(row["max"])) == (0.0, 1.0)
     growth = declared_parameters("05-chip-bans")["demand_growth_per_year"]
     row = assumptions["token_demand_growth_per_year"]
     assert (growth.min, growth.max) == (float(row["low"]), float(row["high"])) == (0.3, 3.0)
     own = [r for r in _csv("chapter_parameters") if r["scenario_parameter"] or r["assumption_id"]]
-    assert own and all(r["min"] == r["max"] == "" for r in own), "a range is stated once"
+    narrowed = [r for r in own if r["min"] or r["max"]]
+    assert all(r["range_note"] for r in narrowed), "a narrowed range says why"
+    assert len(narrowed) < len(own), "otherwise a range is stated once, where it belongs"
+
+
+def test_a_chapter_may_narrow_a_scenario_range_but_not_widen_it(data_copy):
+    requests = declared_parameters("04-requests", data_copy)["price_sensitivity_developers"]
+    assert (requests.min, requests.max) == (0.01, 4.0), "narrowed: the calibration fails from 5"
+    with pytest.raises(ParameterError, match="from 0.01 to 4 "):
+        check_parameters("04-requests", {"price_sensitivity_developers": 10.0}, data_copy)
+    path = data_copy / "chapter_parameters.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("per USD/M tokens,,4,", "per USD/M tokens,,40,"), encoding="utf-8")
+    with pytest.raises(ParameterError, match="wider than the range it refers to"):
+        declared_parameters("04-requests", data_copy)
 
 
 def test_choices_come_from_the_data_and_from_the_package():

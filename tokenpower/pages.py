@@ -133,7 +133,8 @@ def declared_parameters(chapter: str, data_dir=None) -> dict[str, Parameter]:
     """The parameters declared for ``chapter`` (file stem), name -> :class:`Parameter`, in order.
 
     Ranges named by ``scenario_parameter`` or ``assumption_id`` are read from
-    ``scenario_parameters.csv`` (min, max) or ``assumptions.csv`` (low, high).
+    ``scenario_parameters.csv`` (min, max) or ``assumptions.csv`` (low, high);
+    a ``min`` or ``max`` of the row itself narrows that range (never widens it).
     """
     rows = load("chapter_parameters", data_dir)
     rows = rows[rows["chapter"] == chapter]
@@ -142,12 +143,21 @@ def declared_parameters(chapter: str, data_dir=None) -> dict[str, Parameter]:
     found = {}
     for row in rows.to_dict("records"):
         low, high = _number(row["min"]), _number(row["max"])
-        if _text(row["scenario_parameter"]):
-            ref = scenario.loc[row["scenario_parameter"]]
-            low, high = _number(ref["min"]), _number(ref["max"])
-        elif _text(row["assumption_id"]):
-            ref = assumptions.loc[row["assumption_id"]]
-            low, high = _number(ref["low"]), _number(ref["high"])
+        if _text(row["scenario_parameter"]) or _text(row["assumption_id"]):
+            if _text(row["scenario_parameter"]):
+                ref = scenario.loc[row["scenario_parameter"]]
+                ref_low, ref_high = _number(ref["min"]), _number(ref["max"])
+            else:
+                ref = assumptions.loc[row["assumption_id"]]
+                ref_low, ref_high = _number(ref["low"]), _number(ref["high"])
+            # the chapter's own min or max may only narrow the referenced range
+            low = ref_low if low is None else low
+            high = ref_high if high is None else high
+            if low < ref_low or high > ref_high:
+                raise ParameterError(
+                    f"chapter_parameters.csv: {chapter} {row['parameter']} from {low} to {high} "
+                    f"is wider than the range it refers to ({ref_low} to {ref_high})"
+                )
         choices = None
         if _text(row["choices"]) or _text(row["choices_from"]):
             choices = [c for c in (_text(row["choices"]) or "").split(";") if c]

@@ -212,15 +212,17 @@ def finish(
 
 @lru_cache(maxsize=2)
 def land_topojson(resolution: str = "110m") -> dict:
-    """Natural Earth land (world-atlas, public domain) shipped in ``book/_static/geo``.
+    """Natural Earth land (world-atlas, public domain) shipped in ``book/_static/geo``
+    (in ``tokenpower/_geo`` when the package is installed without the checkout).
 
     Returned as a dict, to embed inline in a chart spec so that maps draw with
     no request at all (``alt.Data(values=..., format=alt.DataFormat(type="topojson",
     feature="land"))``).
     """
-    path = (
-        Path(__file__).resolve().parents[2] / "book" / "_static" / "geo" / f"land-{resolution}.json"
-    )
+    name = f"land-{resolution}.json"
+    path = Path(__file__).resolve().parents[2] / "book" / "_static" / "geo" / name
+    if not path.exists():  # a non-editable install ships a copy
+        path = Path(__file__).resolve().parents[1] / "_geo" / name
     return json.loads(path.read_text(encoding="utf-8"))
 
 

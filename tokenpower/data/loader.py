@@ -44,8 +44,14 @@ __all__ = [
     "UNSOURCED_RESOURCES",
 ]
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-"""The data folder of this checkout (override with ``TOKENPOWER_DATA_DIR``)."""
+_CHECKOUT_DATA = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = (
+    _CHECKOUT_DATA
+    if (_CHECKOUT_DATA / "datapackage.json").exists()
+    else Path(__file__).resolve().parents[1] / "_data"
+)
+"""The data folder: this checkout's ``data/``, or the copy a non-editable install ships as
+``tokenpower/_data`` (override either with ``TOKENPOWER_DATA_DIR``)."""
 
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 TYPES = ("string", "integer", "number", "boolean", "date", "year")
