@@ -25,8 +25,8 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tables():
-    """Every table the scenario engine uses, loaded once (:func:`tokenpower.engine.scenarios.market_tables`)."""
-    from tokenpower.engine import scenarios as sc
+    """Every table the scenario engine uses, loaded once (:func:`tokenpower.engine.market_tables`)."""
+    from tokenpower import engine as sc
 
     return sc.market_tables()
 
@@ -34,7 +34,7 @@ def tables():
 @pytest.fixture(scope="session")
 def market(tables):
     """The scenario engine's calibration market, built once."""
-    from tokenpower.engine import scenarios as sc
+    from tokenpower import engine as sc
 
     return sc.build_market(tables)
 

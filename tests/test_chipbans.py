@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokenpower.data import load
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 from tokenpower.models import flows as fl
 from tokenpower.models import mining
 from tokenpower.policies import chipbans as cb

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tokenpower.data import load
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 from tokenpower.policies import explore as ex
 
 ALL = ("h100-sxm", "h800", "h20", "h200", "b200", "ascend-910b", "ascend-910c")

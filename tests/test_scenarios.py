@@ -1,4 +1,4 @@
-"""Tests of the scenario engine (tokenpower.engine.scenarios).
+"""Tests of the scenario engine (tokenpower.engine).
 
 The engine's properties are tested with
 hypothesis: flow conservation, shares summing to one, the baseline coming
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tokenpower.data import load
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 from tokenpower.models import flows as fl
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

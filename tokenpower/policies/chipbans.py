@@ -1,6 +1,6 @@
 """Chip bans: preset paths 2026-2030, the breakeven of the price gap, sensitivity and Monte Carlo.
 
-Everything here sits on top of the scenario engine (:mod:`tokenpower.engine.scenarios`)
+Everything here sits on top of the scenario engine (:mod:`tokenpower.engine`)
 and the grid outcomes of :mod:`tokenpower.policies.explore`; nothing re-implements it.
 
 **Years.** The engine holds demand at the calibration week (February 2026).
@@ -25,7 +25,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 from tokenpower.models import uncertainty as uq
 from tokenpower.policies import explore as ex
 
@@ -57,7 +57,7 @@ PATH_YEARS = (2026, 2027, 2028, 2029, 2030)
 
 
 def presets(all_scenarios: dict[str, dict], prefix: str = PRESET_PREFIX) -> dict[str, dict]:
-    """The chip-ban presets among validated scenarios (from :func:`tokenpower.engine.scenarios.load_scenarios`)."""
+    """The chip-ban presets among validated scenarios (from :func:`tokenpower.engine.load_scenarios`)."""
     out = {sid: p for sid, p in all_scenarios.items() if sid.startswith(prefix)}
     if not out:
         raise ValueError(f"no scenario id starts with {prefix!r}")
@@ -226,9 +226,9 @@ def market_with_assumptions(
 ) -> sc.Market:
     """The market with some rows of assumptions.csv set to other values (e.g. a chip's price).
 
-    ``tables`` from :func:`tokenpower.engine.scenarios.market_tables`; ``values``
+    ``tables`` from :func:`tokenpower.engine.market_tables`; ``values``
     maps assumption ids to values.  Only the serving costs are rebuilt
-    (:func:`tokenpower.engine.scenarios.serving_cost_components`).
+    (:func:`tokenpower.engine.serving_cost_components`).
     """
     a = tables["assumptions"].copy()
     unknown = set(values) - set(a["id"])
@@ -270,7 +270,7 @@ def path_draws(
 ) -> pd.DataFrame:
     """The random inputs of :func:`monte_carlo_path`, one row per draw.
 
-    The engine's uncertain parameters (:func:`tokenpower.engine.scenarios.draw_parameters`,
+    The engine's uncertain parameters (:func:`tokenpower.engine.draw_parameters`,
     triangular on their assumption ranges, from the random stream ``seed``) and a
     column ``demand_growth``, triangular on ``demand_growth`` = (low, central, high)
     and drawn from an independent stream of the same seed

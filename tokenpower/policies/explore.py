@@ -1,7 +1,7 @@
 """The explorable scenario grid: chip-ban severity x sovereignty strictness.
 
 Two dials, each in [0, 1], are mapped to parameters of the scenario engine
-(:mod:`tokenpower.engine.scenarios`):
+(:mod:`tokenpower.engine`):
 
 * :func:`chip_ban_parameters` maps a **chip-ban severity** to the
   accelerators Chinese data centres can buy legally, those that reach them
@@ -39,7 +39,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 
 __all__ = [
     "BAN_LADDER",
@@ -167,7 +167,7 @@ def sovereignty_parameters(strictness: float) -> dict:
 def scenario_values(
     severity: float, strictness: float, base: dict | None = None, max_premium: float = 2.0
 ) -> dict:
-    """Raw parameter values (for :func:`tokenpower.engine.scenarios.validate_scenario`) of one grid point.
+    """Raw parameter values (for :func:`tokenpower.engine.validate_scenario`) of one grid point.
 
     ``base`` holds any other raw values (e.g. a scenario year or a
     capacity); the two dials' parameters override it.
@@ -225,7 +225,7 @@ def grid_outcomes(
 ) -> pd.DataFrame:
     """Outcomes at every point of a ``steps`` x ``steps`` grid of severity and strictness.
 
-    Each point is validated (:func:`tokenpower.engine.scenarios.validate_scenario`)
+    Each point is validated (:func:`tokenpower.engine.validate_scenario`)
     and solved by the engine; see :func:`point_outcomes` for the columns,
     with ``severity`` and ``strictness`` (rounded to 6 decimals) in front.
     """

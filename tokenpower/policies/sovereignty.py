@@ -1,6 +1,6 @@
 """Data sovereignty: rules that cut edges of the request-flow network, and what they cost.
 
-Everything here sits on top of the scenario engine (:mod:`tokenpower.engine.scenarios`):
+Everything here sits on top of the scenario engine (:mod:`tokenpower.engine`):
 a sovereignty rule is a scenario parameter (``forbid_model_origin``,
 ``forbid_serving_country``, ``require_domestic_serving``) that removes
 (segment, offering) pairs from the logit's choice set.  The presets are rows
@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 from tokenpower.models import flows as fl
 
 __all__ = [
@@ -85,7 +85,7 @@ def preset_values(scenarios: pd.DataFrame, prefix: str = PRESET_PREFIX) -> dict[
     ``scenarios`` is the long table ``data/scenarios.csv``; returns
     ``{scenario_id: {parameter: raw value}}`` in file order, description
     included, ready to be merged with a reader's overrides and passed to
-    :func:`tokenpower.engine.scenarios.validate_scenario`.
+    :func:`tokenpower.engine.validate_scenario`.
     """
     rows = scenarios[scenarios["scenario_id"].str.startswith(prefix)]
     if rows.empty:
@@ -103,7 +103,7 @@ def solve_values(
 
     ``overrides`` are the reader's settings (e.g. the share of Chinese-model
     tokens served in China); a preset's own rules are kept.  Returns the
-    engine's :class:`~tokenpower.engine.scenarios.Solution`.
+    engine's :class:`~tokenpower.engine.Solution`.
     """
     params = sc.validate_scenario(market, scenario, {**(overrides or {}), **values})
     return sc.solve(market, params, scenario)
@@ -160,7 +160,7 @@ def segment_outcomes(solution: sc.Solution) -> pd.DataFrame:
 
 
 def summary(solution: sc.Solution) -> dict:
-    """Headline outcomes of one solved scenario, read from the engine's :func:`~tokenpower.engine.scenarios.outcomes`.
+    """Headline outcomes of one solved scenario, read from the engine's :func:`~tokenpower.engine.outcomes`.
 
     Returns ``chinese_model_share`` and ``cn_served_share`` (fractions of all
     tokens), ``exported_gwh_chn`` and ``exported_gwh_usa`` (GWh per year spent
@@ -213,7 +213,7 @@ def welfare_band(
 ) -> pd.DataFrame:
     """Quantiles of a scenario's outcomes over the engine's Monte Carlo draws of the uncertain parameters.
 
-    Runs :func:`tokenpower.engine.scenarios.monte_carlo` (``draws`` draws, ``seed``)
+    Runs :func:`tokenpower.engine.monte_carlo` (``draws`` draws, ``seed``)
     and returns one row per quantile with ``quantile``, ``cost_usd_per_year``
     (welfare cost to all segments, annualised; the engine's Monte Carlo gives
     no per-segment welfare), ``chinese_model_share`` (fraction) and

@@ -303,7 +303,7 @@ def _share_top10(t) -> BookFigure:
     weekly = tc.china_us_weekly(t["openrouter_volumes"])
     weekly = weekly[weekly["scope"] == "chinese-vs-us-models"]
     feb = 100 * weekly.loc[weekly["period_start"].dt.strftime("%Y-%m") == "2026-02", "china_share"]
-    from tokenpower.engine import scenarios as sc
+    from tokenpower import engine as sc
     from tokenpower.policies import sovereignty as sv
 
     engine = 100 * float(sv.preset_summary(sc.build_market(t), {}).iloc[0]["chinese_model_share"])

@@ -90,7 +90,7 @@ def derivative_twh(t, evidence, draws: int = 2000) -> dict:
 
 def chip_ceiling(t, evidence) -> dict:
     """Chinese-made share of tokens in 2030 under a total chip ban over the share with no controls."""
-    from tokenpower.engine import scenarios as sc
+    from tokenpower import engine as sc
     from tokenpower.policies import chipbans as cb
 
     market = sc.build_market(t)
