@@ -108,4 +108,4 @@ def shadow_prices(load, capacity, tol: float = 1e-9, max_iter: int = 60):
         mu[todo], f = new_m, new_f
     if len(todo):
         converged[todo] = np.max(np.abs(f), axis=1) < tol * 1e3
-    return np.maximum(mu, 0.0), converged
+    return np.where(mu < tol, 0.0, mu), converged

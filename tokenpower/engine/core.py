@@ -63,7 +63,8 @@ class Result:
     calibration; ``converged`` (D,) whether calibration and shadow prices
     converged; ``accelerator_id`` {country: (D,)} the marginal accelerator and
     ``country_cost`` (D, C) its serving cost per million tokens at 1B active
-    parameters (``inf`` where a country can get no accelerator).
+    parameters (``inf`` where a country can get no accelerator);
+    ``base_utility`` (D, S, O) the calibrated utilities with no restriction.
     """
 
     flows: np.ndarray
@@ -83,6 +84,7 @@ class Result:
     converged: np.ndarray
     accelerator_id: dict
     country_cost: np.ndarray
+    base_utility: np.ndarray
 
 
 def nests(market: Market, nest_by: str) -> tuple[np.ndarray, np.ndarray]:
@@ -173,15 +175,16 @@ def run(market: Market, params: dict, draws: pd.DataFrame | None = None) -> Resu
             alpha[:, :, None],
             lam[:, None, None],
         )
-        w_dev = (demand * developers)[:, :, None] * p_in
+        tiny = 1e-12 * demand.sum(axis=1, keepdims=True)  # developers with no tokens still count
+        w_dev = ((demand + tiny) * developers)[:, :, None] * p_in
         mean_own = -(w_dev * own).sum(axis=(1, 2)) / w_dev.sum(axis=(1, 2))
         alpha_dev = alpha_dev * eta / mean_own
     xi = ch.inside_constants(inside_ls, s0[:, None])
     size = demand / (1 - s0[:, None])
     u_base = v + xi[:, :, None]
     allowed = mk.allowed_matrix(market, params)[None] & np.ones((n, 1, 1), bool)
-    base_served = {
-        c: targets[:, groups["serving_country"].to_numpy() == c].sum(axis=1)
+    base_served = {  # the calibration week's tokens, before demand growth
+        c: targets[:, groups["serving_country"].to_numpy() == c].sum(axis=1) / growth
         for c in fl.SERVING_COUNTRIES
     }
     cap = co.capacities(params, get, base_served, base_cost, scn_cost)
@@ -234,6 +237,7 @@ def run(market: Market, params: dict, draws: pd.DataFrame | None = None) -> Resu
         outside_share=s0,
         converged=ok_cal & ok_cap,
         accelerator_id={c: scn_cost[c]["accelerator_id"] for c in fl.SERVING_COUNTRIES},
+        base_utility=u_base,
         country_cost=np.stack([scn_cost[c]["usd"] for c in fl.SERVING_COUNTRIES], axis=-1),
     )
 

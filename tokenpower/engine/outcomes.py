@@ -34,6 +34,7 @@ UNITS = {
     "electricity_gwh_per_year": "GWh/year",
     "bill_usd_per_week": "USD/week",
     "average_price_usd_per_m": "USD/M tokens",
+    "average_price_by_model_origin_usd_per_m": "USD/M tokens",
     "converged": "1 = yes",
 }
 """Unit of every measure of :func:`measures`."""
@@ -104,6 +105,13 @@ def measures(market: Market, result: Result) -> dict[str, dict[str, np.ndarray]]
         }
     for name, values in columns.items():
         out[name] = {k: values[:, i] for i, k in enumerate(ids)}
+    origin_paid = (flows * paid[:, None, :]).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["average_price_by_model_origin_usd_per_m"] = {
+            o: origin_paid[:, off["model_origin"].eq(o).to_numpy()].sum(axis=1)
+            / by_offer[:, off["model_origin"].eq(o).to_numpy()].sum(axis=1)
+            for o in origins
+        }
     out["converged"] = {"total": result.converged.astype(float)}
     return out
 

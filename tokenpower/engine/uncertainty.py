@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from tokenpower.engine import core
-from tokenpower.engine.outcomes import UNITS, measures
 from tokenpower.engine.market import WEEKS_PER_YEAR, Market
+from tokenpower.engine.outcomes import UNITS, measures
 from tokenpower.models import uncertainty as uq
 
 __all__ = ["UNCERTAIN", "bands", "benchmark", "draw_parameters", "monte_carlo", "tornado"]
