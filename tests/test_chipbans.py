@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenpower.data import load
 from tokenpower import engine as sc
+from tokenpower.data import load
 from tokenpower.models import flows as fl
 from tokenpower.models import mining
 from tokenpower.policies import chipbans as cb

@@ -114,7 +114,10 @@ def bands(
             continue
         for key, values in keyed.items():
             v = values[ok]
-            q = np.percentile(v, [5, 50, 95]) if len(v) else [np.nan] * 3
+            with np.errstate(invalid="ignore"):  # a capacity with no limit is inf in every draw
+                q = np.percentile(v, [5, 50, 95]) if len(v) else [np.nan] * 3
+            if len(v) and np.isposinf(v).all():
+                q = [np.inf] * 3
             rows.append(
                 {
                     "scenario": scenario,
