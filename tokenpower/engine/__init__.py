@@ -1,9 +1,10 @@
 """The scenario engine: a nested-logit token market with capacity shadow prices.
 
 Modules: :mod:`~tokenpower.engine.market` (the calibration week's data,
-segments, offerings, prices), :mod:`~tokenpower.engine.parameters`
-(scenarios as data, checked), :mod:`~tokenpower.engine.choice` (nested
-logit, calibration), :mod:`~tokenpower.engine.costs` (serving costs and
+segments, offerings, prices), :mod:`~tokenpower.engine.specs` and
+:mod:`~tokenpower.engine.parameters` (declared parameters; scenarios as
+data, checked), :mod:`~tokenpower.engine.choice` (nested logit,
+calibration), :mod:`~tokenpower.engine.costs` (serving costs and
 capacities under chip rules), :mod:`~tokenpower.engine.capacity` (shadow
 prices), :mod:`~tokenpower.engine.core` (the one vectorised core and
 ``solve``), :mod:`~tokenpower.engine.outcomes` (the headline measures) and
@@ -24,12 +25,8 @@ from tokenpower.engine.market import (
     serving_cost_components,
 )
 from tokenpower.engine.outcomes import flow_table, measures, outcomes
-from tokenpower.engine.parameters import (
-    ScenarioError,
-    load_scenarios,
-    parameter_specs,
-    validate_scenario,
-)
+from tokenpower.engine.parameters import load_scenarios, validate_scenario
+from tokenpower.engine.specs import ScenarioError, parameter_specs
 from tokenpower.engine.uncertainty import (
     UNCERTAIN,
     bands,

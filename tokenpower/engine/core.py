@@ -34,10 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import capacity as cp
-from tokenpower.engine import choice as ch
-from tokenpower.engine import costs as co
-from tokenpower.engine import market as mk
+import tokenpower.engine.capacity as cp
+import tokenpower.engine.choice as ch
+import tokenpower.engine.costs as co
+import tokenpower.engine.market as mk
 from tokenpower.engine.market import Market
 from tokenpower.models import flows as fl
 

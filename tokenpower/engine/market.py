@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tokenpower.engine.specs import parameter_specs
 from tokenpower.models import flows as fl
 from tokenpower.models import tokencost as tc
 
@@ -74,7 +75,7 @@ class Market:
     country; ``user_share_usa``/``user_share_chn``: shares of users (0-1);
     ``costs``: serving-cost components by country and accelerator
     (:func:`serving_cost_components`); ``specs``: parameter specifications
-    (:func:`tokenpower.engine.parameters.parameter_specs`); ``tables``: the
+    (:func:`tokenpower.engine.specs.parameter_specs`); ``tables``: the
     tables it was built from.
     """
 
@@ -128,8 +129,6 @@ def serving_cost_components(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def build_market(tables: dict[str, pd.DataFrame] | None = None) -> Market:
     """The calibration market from the data package (``tables`` from :func:`market_tables`)."""
-    from tokenpower.engine.parameters import parameter_specs
-
     tables = tables or market_tables()
     volumes = fl.calibration_volumes(
         tables["openrouter_volumes"], tables["llm_models"], tables["labs"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import market as mk
+import tokenpower.engine.market as mk
 from tokenpower.engine.core import Result, Solution
 from tokenpower.engine.market import WEEKS_PER_YEAR, Market
 from tokenpower.models import flows as fl

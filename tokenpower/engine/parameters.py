@@ -11,110 +11,13 @@ the field.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from tokenpower.engine.market import Market, allowed_matrix, segment_frame
+from tokenpower.engine.specs import ScenarioError, read_value
 from tokenpower.models import flows as fl
 
-__all__ = [
-    "ScenarioError",
-    "load_scenarios",
-    "parameter_specs",
-    "validate_scenario",
-]
-
-
-class ScenarioError(ValueError):
-    """An invalid scenario; the message names the scenario and the field."""
-
-    def __init__(self, scenario: str, field_name: str, message: str):
-        self.scenario, self.field = scenario, field_name
-        super().__init__(f"scenario '{scenario}', field '{field_name}': {message}")
-
-
-def _missing(raw) -> bool:
-    return (
-        raw is None
-        or (isinstance(raw, str) and not raw.strip())
-        or (isinstance(raw, float) and math.isnan(raw))
-    )
-
-
-def _parse(scenario: str, name: str, spec: dict, raw):
-    """Read one raw value (string or number) according to its spec."""
-    kind = spec["type"]
-    if kind == "text":
-        return "" if _missing(raw) else str(raw)
-    if kind == "choice":
-        value = spec["choices"][0] if _missing(raw) else str(raw).strip()
-        if value not in spec["choices"]:
-            raise ScenarioError(
-                scenario, name, f"{value!r} is not one of {', '.join(spec['choices'])}"
-            )
-        return value
-    if kind == "list":
-        if _missing(raw):
-            return ()
-        if isinstance(raw, (list, tuple)):
-            return tuple(str(x).strip() for x in raw if str(x).strip())
-        return tuple(x.strip() for x in str(raw).split(";") if x.strip())
-    if _missing(raw):
-        if name.startswith("capacity_factor_"):
-            return None
-        raise ScenarioError(scenario, name, "a value is required")
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ScenarioError(scenario, name, f"{raw!r} is not a number") from None
-    if kind == "integer":
-        if value != int(value):
-            raise ScenarioError(scenario, name, f"{raw!r} is not a whole number")
-        value = int(value)
-    lo, hi = spec["min"], spec["max"]
-    if math.isnan(value) or not (lo <= value <= hi):
-        raise ScenarioError(
-            scenario, name, f"{value:g} is outside the valid range {lo:g} to {hi:g} {spec['unit']}"
-        )
-    return value
-
-
-def parameter_specs(parameters: pd.DataFrame, assumptions: pd.DataFrame) -> dict[str, dict]:
-    """Specification of every scenario parameter, with its default read.
-
-    Returns ``{name: {"type", "unit", "min", "max", "choices", "default",
-    "low", "high", "basis", "source", "description"}}``.  A parameter whose
-    default is empty and that names an ``assumption_id`` takes the
-    assumption's central value as default and its ``low``/``high`` as the
-    range the Monte Carlo draws from; ``low``/``high`` are None for
-    parameters without an assumption.
-    """
-    arows = assumptions.set_index("id")
-    specs = {}
-    for row in parameters.itertuples(index=False):
-        choices = getattr(row, "choices", None)
-        spec = {
-            "type": row.type,
-            "description": row.description,
-            "unit": row.unit if isinstance(row.unit, str) else "",
-            "min": float(row.min) if pd.notna(row.min) else -math.inf,
-            "max": float(row.max) if pd.notna(row.max) else math.inf,
-            "choices": tuple(choices.split(";")) if isinstance(choices, str) else (),
-            "basis": row.basis,
-            "source": row.source,
-            "low": None,
-            "high": None,
-        }
-        raw = row.default if isinstance(row.default, str) else None
-        if pd.notna(row.assumption_id):
-            assumed = arows.loc[row.assumption_id]
-            spec["low"], spec["high"] = float(assumed["low"]), float(assumed["high"])
-            if raw is None:
-                raw = float(assumed["value"])
-        spec["default"] = _parse("(defaults)", row.parameter, spec, raw)
-        specs[row.parameter] = spec
-    return specs
+__all__ = ["load_scenarios", "validate_scenario"]
 
 
 def _rules(scenario: str, name: str, items, parts: int) -> list[tuple[str, ...]]:
@@ -186,7 +89,7 @@ def validate_scenario(market: Market, scenario: str, values: dict) -> dict:
             raise ScenarioError(
                 scenario, name, f"unknown parameter; valid: {', '.join(sorted(specs))}"
             )
-        params[name] = _parse(scenario, name, specs[name], raw)
+        params[name] = read_value(scenario, name, specs[name], raw)
     _check_accelerators(market, scenario, params)
     if params["user_share_enterprises"] + params["user_share_public_sector"] > 1:
         raise ScenarioError(

@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import core
+import tokenpower.engine.core as core
 from tokenpower.engine.market import WEEKS_PER_YEAR, Market
 from tokenpower.engine.outcomes import UNITS, measures
 from tokenpower.models import uncertainty as uq

@@ -166,7 +166,10 @@ def summary(solution: sc.Solution) -> dict:
     tokens), ``exported_gwh_chn`` and ``exported_gwh_usa`` (GWh per year spent
     serving other regions' requests), ``cost_developers_usd_per_year``,
     ``cost_enterprises_usd_per_year``, ``cost_public_sector_usd_per_year`` and
-    ``cost_usd_per_year`` (welfare cost, all regions).
+    ``cost_usd_per_year`` (welfare cost, all regions), ``cost_share_of_bill``
+    (that cost over the unrestricted bill), ``tokens_per_week`` (served),
+    ``chinese_model_tokens_per_week`` and ``priced_out_tokens_per_week``
+    (tokens no longer sent at all, against the unrestricted market).
     """
     out = sc.outcomes(solution).set_index(["measure", "key"])["value"]
     cost = welfare_cost_usd_per_year(solution)
@@ -176,7 +179,13 @@ def summary(solution: sc.Solution) -> dict:
         "cn_served_share": float(out.get(("token_share_serving_country", "CHN"), 0.0)),
         "exported_gwh_chn": float(out.get(("exported_electricity_gwh_per_year", "CHN"), 0.0)),
         "exported_gwh_usa": float(out.get(("exported_electricity_gwh_per_year", "USA"), 0.0)),
+        "tokens_per_week": float(out[("tokens_per_week", "total")]),
+        "priced_out_tokens_per_week": float(
+            out[("unserved_or_priced_out_tokens_per_week", "total")]
+        ),
+        "cost_share_of_bill": float(-out[("welfare_change_share_of_bill", "total")]),
     }
+    row["chinese_model_tokens_per_week"] = row["chinese_model_share"] * row["tokens_per_week"]
     for user_type in fl.USER_TYPES:
         row[f"cost_{user_type}_usd_per_year"] = float(by_type.get(user_type, 0.0))
     row["cost_usd_per_year"] = float(cost["cost_usd_per_year"].sum())
