@@ -6,8 +6,7 @@
 //  * puts the legends below the chart on a narrow screen (a phone), two entries a row;
 //  * draws again when the window's width changes.
 // When the drawing is final the container gets data-tp-fit="done" (the browser tests wait for it);
-// if a drawing cannot be made to fit, it scrolls inside its container, which then takes the
-// keyboard focus.
+// a drawing that cannot be made to fit (fixed axis titles, long labels) is scaled down as a whole.
 (function () {
   var NARROW = 600; // px of column below which legends go under the chart
   var TRIES = 4;
@@ -54,8 +53,8 @@
   function wrapTitle(s, avail) {
     if (!s.title) return;
     var t = typeof s.title === "object" && !Array.isArray(s.title) ? s.title : { text: s.title };
-    // about 8.5 px a character at the title's 15 px, 6 px at the subtitle's 11 px
-    t.text = wrap(t.text, Math.max(20, Math.floor(avail / 8.5)));
+    // about 9.5 px a character at the title's 15 px, 6 px at the subtitle's 11 px
+    t.text = wrap(t.text, Math.max(20, Math.floor(avail / 9.5)));
     if (t.subtitle) t.subtitle = wrap(t.subtitle, Math.max(30, Math.floor(avail / 6)));
     s.title = t;
   }
@@ -78,6 +77,15 @@
     return s;
   }
 
+  // several legends below a chart stand one above the other, not side by side (wider than a phone)
+  function stackLegends(vg) {
+    vg.config = vg.config || {};
+    vg.config.legend = Object.assign({}, vg.config.legend || {}, {
+      layout: { bottom: { anchor: "start", direction: "vertical", margin: 8 } }
+    });
+    return vg;
+  }
+
   function drawnWidth(el) {
     var svg = el.querySelector("svg");
     return svg ? svg.getBoundingClientRect().width : 0;
@@ -85,6 +93,16 @@
 
   function finish(el) {
     var svg = el.querySelector("svg");
+    // still wider than the column (fixed axis titles, long labels): the drawing is scaled down as a whole
+    if (svg && svg.getBoundingClientRect().width > el.clientWidth + 1) {
+      var w = parseFloat(svg.getAttribute("width")), h = parseFloat(svg.getAttribute("height"));
+      if (w && h) {
+        svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+        svg.style.width = "100%";
+        svg.style.height = "auto";
+        svg.style.maxWidth = w + "px";
+      }
+    }
     // the container is the image and carries the text alternative; the drawing's marks are not
     // separate, unlabelled images to assistive technology
     if (svg) svg.setAttribute("aria-hidden", "true");
@@ -101,7 +119,7 @@
     var tries = 0;
     function embed() {
       if (el.tpResult) { el.tpResult.finalize(); el.tpResult = null; }
-      return window.vegaEmbed(el, s, { renderer: "svg", actions: false }).then(function (result) {
+      return window.vegaEmbed(el, s, { renderer: "svg", actions: false, patch: stackLegends }).then(function (result) {
         el.tpResult = result;
         var w = drawnWidth(el);
         if (w > avail + 1 && tries++ < TRIES) {
