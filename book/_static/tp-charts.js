@@ -3,7 +3,7 @@
 //  * gives a single chart the width of its column (Vega-Lite's width "container");
 //  * draws a chart made of several panels, or one that is still too wide, again with every
 //    panel's width (and a map's height) scaled down until the whole drawing fits the column;
-//  * puts the legends below the chart on a narrow screen (a phone), two entries a row;
+//  * puts the legends below the chart on a narrow screen (a phone), one entry a line;
 //  * draws again when the window's width changes.
 // When the drawing is final the container gets data-tp-fit="done" (the browser tests wait for it);
 // a drawing that cannot be made to fit (fixed axis titles, long labels) is scaled down as a whole.
@@ -65,9 +65,11 @@
     wrapTitle(s, avail);
     if (avail < NARROW) {
       s.config.legend = Object.assign({}, s.config.legend || {}, {
-        orient: "bottom", direction: "horizontal", columns: 2,
-        labelLimit: Math.max(80, Math.floor(avail / 2) - 40), titleLimit: avail - 20
+        orient: "bottom", direction: "vertical", columns: 1,
+        labelLimit: avail - 40, titleLimit: avail - 20
       });
+      // an axis title longer than a phone's plot ends in an ellipsis instead of running off the drawing
+      s.config.axisX = Object.assign({}, s.config.axisX || {}, { titleLimit: avail - 70 });
       s.config.title = Object.assign({}, s.config.title || {}, { limit: avail - 10 });
     }
     if (!composite(s)) {
