@@ -25,6 +25,7 @@ EDITION_ENV = "TOKENPOWER_EDITION"
 CACHE_ENV = "TOKENPOWER_EXECUTION_CACHE"
 _START = re.compile(r"^(?P<f>[`:]{3,})\{solution-start\}.*?^(?P=f)[ \t]*$", re.M | re.S)
 _END = re.compile(r"^(?P<f>[`:]{3,})\{solution-end\}.*?^(?P=f)[ \t]*$", re.M | re.S)
+_SOLUTION = re.compile(r"^(?P<f>[`:]{3,})\{solution\}.*?^(?P=f)[ \t]*$\n?", re.M | re.S)
 
 
 def edition() -> str:
@@ -51,13 +52,18 @@ class RemoveSolutions(SphinxTransform):
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook without its solutions: everything from each ``solution-start`` to its end.
+    """The notebook without its solutions: each ``{solution}`` block, and everything from each
+    ``solution-start`` to its end.
 
     Markdown before a solution's start and after its end, in the same cell, is kept.
     """
     kept, inside = [], False
     for cell in nb.cells:
         text = cell.source
+        if cell.cell_type == "markdown" and not inside:
+            stripped = _SOLUTION.sub("", text)
+            if stripped != text:
+                text = re.sub(r"\n{3,}", "\n\n", stripped).strip()
         if cell.cell_type != "markdown":
             if not inside:
                 kept.append(cell)
@@ -73,7 +79,7 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 pieces.append(text[pos : marker.start()])
             inside, pos = not inside, marker.end()
         source = "\n\n".join(piece.strip() for piece in pieces if piece.strip())
-        if source == text:
+        if source == cell.source:
             kept.append(cell)
         elif source:
             kept.append(nbformat.v4.new_markdown_cell(source, metadata=cell.metadata))
