@@ -60,10 +60,6 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     kept, inside = [], False
     for cell in nb.cells:
         text = cell.source
-        if cell.cell_type == "markdown" and not inside:
-            stripped = _SOLUTION.sub("", text)
-            if stripped != text:
-                text = re.sub(r"\n{3,}", "\n\n", stripped).strip()
         if cell.cell_type != "markdown":
             if not inside:
                 kept.append(cell)
@@ -79,6 +75,8 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 pieces.append(text[pos : marker.start()])
             inside, pos = not inside, marker.end()
         source = "\n\n".join(piece.strip() for piece in pieces if piece.strip())
+        if _SOLUTION.search(source):
+            source = re.sub(r"\n{3,}", "\n\n", _SOLUTION.sub("", source)).strip()
         if source == cell.source:
             kept.append(cell)
         elif source:
