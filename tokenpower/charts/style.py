@@ -88,7 +88,12 @@ def _theme() -> alt.theme.ThemeConfig:
                 "subtitleFontSize": 11,
             },
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12},
+            "legend": {
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "labelLimit": 260,
+                "titleLimit": 300,
+            },
             "range": {"category": list(POWER_COLORS.values()) + [OTHER_COLOR]},
         }
     )
@@ -136,10 +141,12 @@ def offline_renderer(spec: dict, **metadata) -> dict:
     The container carries ``role="img"`` and the chart's description as its
     ``aria-label``, and the same text in a visually hidden paragraph, so every
     chart has a text alternative; the drawn SVG is hidden from assistive
-    technology (``aria-hidden``), since the container already describes it; a
-    chart wider than its column scrolls inside the container, which then takes
-    the keyboard focus (``tabindex="0"``).  A static SVG of the chart follows as an
-    ``<img class="tp-chart-static">`` (hidden on screen, shown in print).
+    technology (``aria-hidden``), since the container already describes it.  In the
+    book the chart is drawn by ``window.tpDraw`` (``book/_static/tp-charts.js``), which
+    fits it to the width of its column (legends below on a narrow screen); a chart that
+    cannot fit scrolls inside the container, which then takes the keyboard focus.  A
+    static SVG of the chart follows as an ``<img class="tp-chart-static">`` (hidden on
+    screen, shown in print).
     """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     chart_id = f"tpchart-{sha1(text.encode()).hexdigest()[:10]}-{next(_counter)}"
@@ -161,15 +168,13 @@ def offline_renderer(spec: dict, **metadata) -> dict:
         "<script>(function(){"
         f"var spec={safe_json};"
         f'var el=document.getElementById("{chart_id}");'
-        'function draw(){if(window.vegaEmbed){window.vegaEmbed(el,spec,{renderer:"svg",actions:false})'
-        # the container is the image and carries the text alternative; the drawing's marks are not
-        # separate, unlabelled images to assistive technology
-        '.then(function(){var s=el.querySelector("svg");if(s){s.setAttribute("aria-hidden","true");}'
-        # a chart wider than the column scrolls inside its container: keyboard users can then focus and scroll it
-        'function fit(){if(el.scrollWidth>el.clientWidth+1){el.tabIndex=0;}else{el.removeAttribute("tabindex");}}'
-        'fit();window.addEventListener("resize",fit);})'
-        ".catch(function(e){console.error(e);});}else if(tries++<600){setTimeout(draw,30);}}"
-        # where vega-embed never loads (a notebook in Jupyter or Colab) stop after 18 s: the static image shows there
+        # the book draws every chart through tpDraw (book/_static/tp-charts.js): it fits the chart to
+        # its column, puts legends below on a phone and hides the drawing from assistive technology
+        "function draw(){if(window.tpDraw&&window.vegaEmbed){window.tpDraw(el,spec);}"
+        # a notebook outside the book (Jupyter, Colab) with vega-embed but not the book's script
+        'else if(window.vegaEmbed&&tries>100){window.vegaEmbed(el,spec,{renderer:"svg",actions:false});}'
+        # where vega-embed never loads stop after 18 s: the static image shows there
+        "else if(tries++<600){setTimeout(draw,30);}}"
         "var tries=0;draw();})();</script>"
     )
     return {"text/html": markup, "text/plain": f"[chart] {alt_text}"}

@@ -31,6 +31,7 @@ from tokenpower.synthesis import parallels as pl
 
 __all__ = [
     "THESIS_CHECKS",
+    "chip_ban_2030",
     "chip_ceiling",
     "derivative_cost",
     "derivative_twh",
@@ -88,8 +89,12 @@ def derivative_twh(t, evidence, draws: int = 2000) -> dict:
     )
 
 
-def chip_ceiling(t, evidence) -> dict:
-    """Chinese-made share of tokens in 2030 under a total chip ban over the share with no controls."""
+def chip_ban_2030(t) -> tuple:
+    """The engine's 2030 paths with no controls and under a total chip ban (two rows, as Series).
+
+    Each row has ``chinese_model_share`` (Chinese-made models' share of tokens) and
+    ``cn_served_share`` (the share of tokens served in China), as fractions.
+    """
     from tokenpower.engine import scenarios as sc
     from tokenpower.policies import chipbans as cb
 
@@ -105,7 +110,12 @@ def chip_ceiling(t, evidence) -> dict:
         headroom,
         years=(2030,),
     ).set_index("scenario")
-    free, ban = paths.loc["chipban-none"], paths.loc["chipban-total"]
+    return paths.loc["chipban-none"], paths.loc["chipban-total"]
+
+
+def chip_ceiling(t, evidence) -> dict:
+    """Chinese-made share of tokens in 2030 under a total chip ban over the share with no controls."""
+    free, ban = chip_ban_2030(t)
     ratio = float(ban["chinese_model_share"] / free["chinese_model_share"])
     return dict(
         central=ratio,
