@@ -727,7 +727,8 @@ def ledger(
         value_text = (
             f"{c.value_date:%Y-%m-%d}"
             if pd.isna(c.value) and pd.notna(c.value_date)
-            else f"{c.value:g}" + (f"-{high:g}" if high is not None else "")
+            # written out in full (100,000,000, not 1e+08), as a reader reads a number
+            else f"{c.value:,.15g}" + (f"-{high:,.15g}" if high is not None else "")
         )
         words = {"approx": "about ", "more-than": "more than ", "less-than": "less than "}.get(
             c.qualifier, ""
