@@ -12,6 +12,14 @@
   var TRIES = 4;
 
   function clone(o) { return JSON.parse(JSON.stringify(o)); }
+
+  // maps name the land they draw as tp-geo:<file>, the copy in _static/geo beside this script
+  var GEO = (document.currentScript && document.currentScript.src || "").replace(/[^/]*$/, "") + "geo/";
+  function resolveGeo(o) {
+    if (!o || typeof o !== "object") return;
+    if (typeof o.url === "string" && o.url.indexOf("tp-geo:") === 0) o.url = GEO + o.url.slice(7);
+    Object.keys(o).forEach(function (k) { resolveGeo(o[k]); });
+  }
   function composite(s) { return !!(s.concat || s.hconcat || s.vconcat || s.facet || s.repeat); }
   function isMap(s) {
     if (!s || typeof s !== "object") return false;
@@ -61,6 +69,7 @@
 
   function prepare(spec, avail) {
     var s = clone(spec);
+    resolveGeo(s);
     s.config = s.config || {};
     wrapTitle(s, avail);
     if (avail < NARROW) {
