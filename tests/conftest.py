@@ -25,8 +25,8 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tables():
-    """Every table the scenario engine uses, loaded once (:func:`tokenpower.engine.scenarios.market_tables`)."""
-    from tokenpower.engine import scenarios as sc
+    """Every table the scenario engine uses, loaded once (:func:`tokenpower.engine.market_tables`)."""
+    from tokenpower import engine as sc
 
     return sc.market_tables()
 
@@ -34,7 +34,7 @@ def tables():
 @pytest.fixture(scope="session")
 def market(tables):
     """The scenario engine's calibration market, built once."""
-    from tokenpower.engine import scenarios as sc
+    from tokenpower import engine as sc
 
     return sc.build_market(tables)
 
@@ -144,10 +144,45 @@ class PageVisit:
         count = self.page.locator(".tp-chart").count()
         if count:
             self.page.wait_for_function(
-                "() => [...document.querySelectorAll('.tp-chart')].every(c => c.querySelector('svg, canvas'))",
-                timeout=20000,
+                # drawn, and (in the book, where tp-charts.js fits each chart to its column) fitted
+                "() => [...document.querySelectorAll('.tp-chart')].every(c => c.querySelector('svg, canvas')"
+                " && (!window.tpDraw || c.getAttribute('data-tp-fit') === 'done'))",
+                timeout=30000,
             )
         return count
+
+    def charts_wider_than_their_column(self, tolerance: int = 2) -> list[dict]:
+        """Charts whose drawing is wider than their container (the column), with their captions."""
+        return self.page.evaluate(
+            """(tol) => [...document.querySelectorAll('.tp-chart')].map(c => {
+                const s = c.querySelector('svg'); const fig = c.closest('figure');
+                return {caption: fig ? (fig.querySelector('.caption-number') || {}).textContent : c.id,
+                        drawn: s ? Math.round(s.getBoundingClientRect().width) : 0, column: c.clientWidth};
+            }).filter(r => r.drawn > r.column + tol)""",
+            tolerance,
+        )
+
+    def raw_text(self) -> list[str]:
+        """Visible text outside code that looks like raw output: more than four decimals, 1e+08 notation,
+        or a bare True/False in a table cell."""
+        return self.page.evaluate(
+            r"""() => {
+                const found = [];
+                const walker = document.createTreeWalker(document.querySelector('main') || document.body,
+                                                         NodeFilter.SHOW_TEXT);
+                while (walker.nextNode()) {
+                    const n = walker.currentNode, el = n.parentElement;
+                    const skip = 'pre, code, script, style, .highlight, .tp-chart-alt, mjx-container';
+                    if (!el || el.closest(skip)) continue;
+                    if (!el.getClientRects().length) continue;
+                    const t = n.textContent;
+                    const m = t.match(/(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{5,}|\b\d(?:\.\d+)?e[+-]\d+\b/);
+                    if (m) found.push(m[0] + ' in: ' + t.trim().slice(0, 80));
+                    if (el.closest('td') && /^\s*(True|False)\s*$/.test(t)) found.push(t.trim() + ' in a table cell');
+                }
+                return found;
+            }"""
+        )
 
     def close(self):
         self.context.close()

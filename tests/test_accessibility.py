@@ -3,8 +3,8 @@
 * axe-core (``tests/axe/axe.min.js``, from the npm registry; a test tool, not
   shipped with the book) audits each page against WCAG 2 A and AA, after the
   charts are drawn: no violation of impact "serious" or "critical" is allowed.
-* At 360 px wide (a small phone) no page scrolls sideways: a wide chart may
-  scroll inside its own container, the page may not.  A screenshot of each
+* At 360 px wide (a small phone) no page scrolls sideways, and no chart is
+  drawn wider than its column (tp-charts.js fits each one).  A screenshot of each
   page at that width is kept in pytest's temporary folder for a person to look at.
 """
 
@@ -124,6 +124,9 @@ def test_every_page_fits_a_narrow_phone_screen(built_site, site_url, browser, tm
                 NARROW + TOLERANCE_PX,
             )
             too_wide.append(f"{page}: scrollWidth {width} px; widest elements: {culprits}")
+        charts = visit.charts_wider_than_their_column(TOLERANCE_PX)
+        if charts:
+            too_wide.append(f"{page}: charts wider than their column: {charts}")
         visit.page.screenshot(path=str(shots / (page.replace("/", "_") + ".png")), full_page=True)
         visit.close()
     assert len(list(shots.glob("*.png"))) == len(pages)

@@ -1,8 +1,10 @@
 """The built site in headless Chromium, with every request outside 127.0.0.1 blocked.
 
-On every page: no request leaves the site, no console error, and every chart
-container holds a drawn SVG.  Debian's chromium is required (``make test``
-installs it); a missing browser is a failure, not a skip.
+On every page: no request leaves the site, no console error, every chart
+container holds a drawn SVG no wider than its column, and no visible text is raw
+output (more than four decimals, exponent notation, True/False in a table).
+Debian's chromium is required (``make test`` installs it); a missing browser is
+a failure, not a skip.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ import pytest
 from conftest import PageVisit, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
+
+
+# pages whose raw numbers are known and have a reason; each entry is to be removed when it is fixed
+RAW_ALLOWED = {
+    "book/06-sovereignty.html": "its scenario table is rewritten with the scenario engine's next version",
+    "book/data-sources.html": "field descriptions quote the exact statute-mile factor 0.868976",
+}
 
 
 def _pages(built_site):
@@ -32,6 +41,10 @@ def test_every_page_is_self_contained_error_free_and_draws_its_charts(
         assert visit.blocked == [], f"{page} requested outside the site: {visit.blocked}"
         assert visit.errors == [], f"{page} logged console errors: {visit.errors}"
         assert empty == 0, f"{page} has {empty} chart containers with nothing drawn"
+        wide = visit.charts_wider_than_their_column()
+        assert wide == [], f"{page}: charts wider than their column at 1280 px: {wide}"
+        raw = [] if page in RAW_ALLOWED else visit.raw_text()
+        assert raw == [], f"{page} shows raw output: {raw[:5]}"
         visit.close()
     assert charts_seen >= 2
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tokenpower import engine as sc
 from tokenpower.data import load
-from tokenpower.engine import scenarios as sc
 from tokenpower.models import flows as fl
 from tokenpower.models import mining
 from tokenpower.policies import chipbans as cb
@@ -114,10 +114,10 @@ def test_presets_cost_order_follows_the_rules(market, presets):
 # -- years ------------------------------------------------------------------------
 
 
-def test_year_parameters_scale_capacity_by_demand_growth(market, presets):
+def test_year_parameters_set_demand_growth_headroom_and_fleets(market, presets):
     p = cb.year_parameters(market, presets["chipban-total"], 2029, 1.0, 1.2)
-    assert p["capacity_factor_chn"] == pytest.approx(1.2 / 8)
-    assert p["capacity_factor_usa"] == pytest.approx(1.2 / 8)
+    assert p["capacity_factor_chn"] == 1.2 and p["capacity_factor_usa"] == 1.2
+    assert p["demand_growth_per_year"] == 1.0
     assert p["fleet_growth_chn"] == 1.0 and p["scenario_year"] == 2029
     with pytest.raises(ValueError, match="year"):
         cb.year_parameters(market, presets["chipban-total"], 2031, 1.0, 1.2)
@@ -248,12 +248,13 @@ def test_demand_growth_is_drawn_independently_of_the_engine_parameters(market, p
     # generators seeded alike, a rank correlation of 1; independent draws of 400 have a rank
     # correlation with a standard error of 1 / sqrt(399) = 0.05
     d = cb.path_draws(market, presets["chipban-total"], (0.5, 1.0, 1.5), 400, seed=0)
-    moving = [c for c in d.columns if c != "demand_growth" and d[c].nunique() > 1]
+    growth = "demand_growth_per_year"
+    moving = [c for c in d.columns if c != growth and d[c].nunique() > 1]
     assert moving, "no engine parameter is uncertain"
     ranks = d.rank()
     for column in moving:
-        assert abs(ranks["demand_growth"].corr(ranks[column])) < 0.2, column
-    assert d["demand_growth"].between(0.5, 1.5).all()
+        assert abs(ranks[growth].corr(ranks[column])) < 0.2, column
+    assert d[growth].between(0.5, 1.5).all()
 
 
 # -- the Bitcoin lesson -----------------------------------------------------------

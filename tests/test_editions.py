@@ -77,6 +77,33 @@ def test_strip_solutions_handles_a_solution_inside_one_markdown_cell():
     assert [c.source for c in strip_solutions(nb).cells] == ["Before.\n\nAfter."]
 
 
+def test_strip_solutions_drops_solution_blocks_of_prose():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _md(
+            "```{exercise} No code\n:label: ex-3\n\nRead the figure.\n```\n\n"
+            "```{solution} ex-3\n:class: dropdown\n\nIt shows three.\n```\n\nAfter."
+        ),
+        _md("```{solution} ex-4\nOnly an answer.\n```"),
+    ]
+    sources = [c.source for c in strip_solutions(nb).cells]
+    assert sources == ["```{exercise} No code\n:label: ex-3\n\nRead the figure.\n```\n\nAfter."]
+
+
+def test_strip_solutions_drops_a_solution_block_after_a_gated_solutions_end():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _md("Q.\n\n```{solution-start} ex-5\n```"),
+        nbformat.v4.new_code_cell("print(5)"),
+        _md(
+            "Five.\n\n```{solution-end}\n```\n\n```{exercise} No code\n:label: ex-6\n\nSix?\n```"
+            "\n\n```{solution} ex-6\nSix.\n```"
+        ),
+    ]
+    sources = [c.source for c in strip_solutions(nb).cells]
+    assert sources == ["Q.", "```{exercise} No code\n:label: ex-6\n\nSix?\n```"]
+
+
 def test_a_notebook_without_solutions_is_unchanged():
     nb = nbformat.v4.new_notebook()
     nb.cells = [_md("# Title\n\nText."), nbformat.v4.new_code_cell("y = 2")]
@@ -126,7 +153,31 @@ def test_the_student_editions_notebooks_have_no_solutions(student_site):
     for stem in CHAPTERS:
         text = (student_site / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8")
         assert "solution-start" not in text and "solution-end" not in text, stem
+        assert "{solution}" not in text, stem
         assert "{exercise}" in text, stem
+
+
+@pytest.mark.book
+def test_the_answer_key_of_the_handouts_is_in_the_teachers_edition_only(built_site, student_site):
+    from tokenpower_book.handouts import lessons
+
+    page = "book/handouts.html"
+    teacher = (built_site / page).read_text(encoding="utf-8")
+    student = (student_site / page).read_text(encoding="utf-8")
+    key = re.search(r'<section class="tp-answer-key"[^>]*>(.*)</section>', teacher, re.S)
+    assert key, "the teacher's handouts page has no answer key"
+    assert 'id="answer-key"' not in student and "Answer key" not in _text(student)
+    answers = [p for p in re.findall(r"<p>(.*?)</p>", key[1], re.S) if len(_text(p)) > 40]
+    assert len(answers) >= 2 * len(lessons(ROOT / "book"))
+    student_text = _text(student)
+    for answer in answers:
+        assert _text(answer)[:80] not in student_text, (
+            f"answer {_text(answer)[:80]!r} in the student edition"
+        )
+    # both editions carry every lesson's handout
+    for lesson in lessons(ROOT / "book"):
+        assert f'id="handout-lesson-{lesson.number}"' in teacher
+        assert f'id="handout-lesson-{lesson.number}"' in student
 
 
 # -- the PDF -------------------------------------------------------------------------------
@@ -179,6 +230,28 @@ def test_the_pdf_starts_each_chapter_on_a_page_and_has_every_title_and_caption(
             )
     assert starts == sorted(starts) and len(set(starts)) == len(starts), "chapters out of order"
     assert "contents" in folded_pages[0]
+
+
+@pytest.mark.book
+def test_each_lesson_handout_starts_a_page_of_the_pdf_with_its_exercises(book_pdf):
+    from tokenpower_book.handouts import lessons
+
+    pages = [_fold(p) for p in _pdf_pages(book_pdf)]
+    found = []
+    for lesson in lessons(ROOT / "book"):
+        title = _fold(re.sub(r"\{[^}]*\}", "", lesson.title))
+        starts = [i for i, p in enumerate(pages) if p.startswith(title + "readbeforethelesson")]
+        assert starts, f"no page of the PDF starts with the handout {lesson.title!r}"
+        page = pages[starts[0]]
+        for exercise in lesson.handout_exercises:
+            plain = [line for line in exercise.text.splitlines() if "{" not in line]
+            assert plain, f"{exercise.label}: every line has markup"
+            words = _fold(max(plain, key=len))[:40]
+            assert words in page, f"{lesson.title}: exercise {exercise.label} is not on its page"
+        assert "discussionquestions" in page, lesson.title
+        found.append(starts[0])
+    assert found == sorted(found)
+    assert any(p.startswith("answerkey") for p in pages), "the teacher's PDF has no answer key"
 
 
 @pytest.mark.book

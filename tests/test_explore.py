@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tokenpower import engine as sc
 from tokenpower.data import load
-from tokenpower.engine import scenarios as sc
 from tokenpower.policies import explore as ex
 
 ALL = ("h100-sxm", "h800", "h20", "h200", "b200", "ascend-910b", "ascend-910c")

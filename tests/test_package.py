@@ -232,3 +232,17 @@ def test_a_second_build_waits_for_the_first_to_release_the_stage(tmp_path):
         waited = time.perf_counter() - start
     holder.wait(timeout=10)
     assert waited > 0.5, "the lock was taken while another build held it"
+
+
+def test_a_map_names_its_land_by_reference_and_its_print_drawing_keeps_it():
+    import altair as alt
+
+    from tokenpower.charts import land_layer, offline_renderer, use_book_style
+
+    use_book_style()
+    dots = alt.Chart(alt.Data(values=[{"lon": 0, "lat": 51}])).mark_circle()
+    chart = (land_layer() + dots.encode(longitude="lon:Q", latitude="lat:Q")).project("equalEarth")
+    markup = offline_renderer(chart.to_dict())["text/html"]
+    assert '"url":"tp-geo:land-110m.json"' in markup
+    assert '"arcs"' not in markup, "the land's topology is still inline in the page"
+    assert "data:image/svg+xml" in markup, "the print drawing was not made"

@@ -58,15 +58,22 @@ def test_scenario_and_assumption_ranges_are_read_from_their_tables():
 
 
 def test_a_chapter_may_narrow_a_scenario_range_but_not_widen_it(data_copy):
-    requests = declared_parameters("04-requests", data_copy)["price_sensitivity_developers"]
-    assert (requests.min, requests.max) == (0.01, 4.0), "narrowed: the calibration fails from 5"
-    with pytest.raises(ParameterError, match="from 0.01 to 4 "):
-        check_parameters("04-requests", {"price_sensitivity_developers": 10.0}, data_copy)
+    hosted = declared_parameters("06-sovereignty", data_copy)["share_cn_hosted"]
+    assert (hosted.min, hosted.max) == (0.01, 1.0), (
+        "narrowed: at 0 a rule of the chapter has nothing to act on"
+    )
+    with pytest.raises(ParameterError, match="from 0.01 to 1 "):
+        check_parameters("06-sovereignty", {"share_cn_hosted": 0.0}, data_copy)
     path = data_copy / "chapter_parameters.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("per USD/M tokens,,4,", "per USD/M tokens,,40,"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "share_cn_hosted,number,fraction,0.01,", "share_cn_hosted,number,fraction,-0.5,"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ParameterError, match="wider than the range it refers to"):
-        declared_parameters("04-requests", data_copy)
+        declared_parameters("06-sovereignty", data_copy)
 
 
 def test_choices_come_from_the_data_and_from_the_package():

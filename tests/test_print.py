@@ -128,3 +128,62 @@ def test_the_static_svg_rounds_path_coordinates_but_not_text():
         len(n.split(".")[1]) == 1 for d in paths for n in re.findall(r"\d+\.\d+", d)
     )
     assert ">0.07272<" in svg, "text keeps its digits"
+
+
+# Words that point at what only a screen has: cells the print leaves out, a pointer, a slider.
+SCREEN_ONLY = re.compile(
+    r"\b(the )?cells? (below|above)\b|\bhover\b|\bdrag\b|\bclick\b|\btap\b|\bscroll\b"
+    r"|\bmove (the|its) (two )?sliders?\b",
+    re.I,
+)
+# Chapters 4-6 are rewritten with the scenario engine; their prose gets the print wording then.
+PRINT_WORDING_PENDING = {
+    "book/04-requests.html",
+    "book/05-chip-bans.html",
+    "book/06-sovereignty.html",
+}
+
+
+def test_the_screen_only_pattern_finds_screen_words_and_not_print_words():
+    assert SCREEN_ONLY.search("The cell below holds the values")
+    assert SCREEN_ONLY.search("Hover over a point; drag across the panel; click the button")
+    assert SCREEN_ONLY.search("Move the two sliders to pick a point")
+    assert not SCREEN_ONLY.search("The chapter's parameters cell, left out of print, holds")
+    assert not SCREEN_ONLY.search("in the online book its slider changes the life")
+
+
+def _pages_for_print_wording():
+    from conftest import ROOT
+
+    pages = [f"book/{p.stem}.html" for p in sorted((ROOT / "book").glob("*.md"))]
+    return [
+        pytest.param(
+            page,
+            marks=pytest.mark.xfail(
+                reason="chapters 4-6: print wording after the engine rewrite", strict=True
+            ),
+        )
+        if page in PRINT_WORDING_PENDING
+        else page
+        for page in pages
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.book
+@pytest.mark.parametrize("page", _pages_for_print_wording())
+def test_printed_text_refers_to_nothing_only_a_screen_has(built_site, site_url, browser, page):
+    if not (built_site / page).exists():
+        pytest.skip(f"{page} is not in the built site")
+    visit = PageVisit(browser, f"{site_url}/{page}")
+    visit.page.emulate_media(media="print")
+    printed = visit.page.evaluate("() => document.querySelector('main').innerText")
+    visit.page.emulate_media(media="screen")
+    on_screen = visit.page.evaluate("() => document.querySelector('main').innerText")
+    visit.close()
+    found = sorted({m[0] for m in SCREEN_ONLY.finditer(printed)})
+    sentences = [s for s in re.split(r"(?<=[.;:])\s+", printed) if SCREEN_ONLY.search(s)]
+    assert not found, f"{page}: printed text says {found}: {sentences[:3]}"
+    # the screen keeps its own words where the print has others
+    if "tp-print-only" in (built_site / page).read_text(encoding="utf-8"):
+        assert printed != on_screen

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tokenpower import engine as sc
 from tokenpower.data import load
-from tokenpower.engine import scenarios as sc
 from tokenpower.models import flows as fl
 from tokenpower.policies import sovereignty as sv
 

@@ -25,9 +25,9 @@ def test_the_range_ends_are_the_declared_ones():
     assert {"drop_assumed_links": True} in _cases("01-cable")
     # 02-bitcoin's machine: the first and last of its choices (the default, S19 Pro, is neither)
     assert {"machine": "S7"} in _cases("02-bitcoin") and {"machine": "S21"} in _cases("02-bitcoin")
-    # a range read from scenario_parameters.csv (0.01 to 10) and narrowed by the chapter to 4
-    ends = [c for c in _cases("06-sovereignty") if "price_sensitivity_developers" in c]
-    assert [c["price_sensitivity_developers"] for c in ends] == [0.01, 4.0]
+    # a range read from scenario_parameters.csv (0.1 to 5), not narrowed by the chapter
+    ends = [c for c in _cases("06-sovereignty") if "price_elasticity_offering" in c]
+    assert [c["price_elasticity_offering"] for c in ends] == [0.1, 5.0]
     ends = [c for c in _cases("04-requests") if "share_cn_hosted" in c]
     assert [c["share_cn_hosted"] for c in ends] == [0.0, 1.0]
 

@@ -61,13 +61,10 @@ def _default_param(root: Path, chapter: str) -> list[str]:
 
 
 def _scenario_rows() -> list[tuple[str, str, str]]:
-    """Engine timings, where the scenario engine is part of the package."""
-    try:
-        from tokenpower.engine import scenarios  # noqa: F401  (added with the scenario engine)
-    except ImportError:
-        return []
-    bench = getattr(scenarios, "benchmark", None)
-    return bench() if bench else []
+    """The scenario engine's timings (:func:`tokenpower.engine.benchmark`)."""
+    from tokenpower import engine
+
+    return engine.benchmark()
 
 
 def run_benchmarks(

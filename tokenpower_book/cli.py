@@ -1,4 +1,4 @@
-"""The command line: ``python -m tokenpower build|run|pdf|check-data|bench``.
+"""The command line: ``python -m tokenpower build|run|scenario|pdf|check-data|bench``.
 
 Each sub-command prints what it is doing on long steps and exits non-zero on
 any failure, with a message that names what went wrong.
@@ -86,6 +86,21 @@ def _run(args) -> int:
     return 0
 
 
+def _scenario(args) -> int:
+    from tokenpower_book.scenario import list_presets, render, scenario_outcomes
+
+    if args.list:
+        if args.id:
+            raise UsageError("--list takes no scenario id")
+        print(render(list_presets(), args.format))
+        return 0
+    if not args.id:
+        raise UsageError("give a scenario id, or --list to see the presets")
+    table = scenario_outcomes(args.id, args.year, args.set, args.draws, args.seed)
+    print(render(table, args.format))
+    return 0
+
+
 def _bench(args) -> int:
     from tokenpower_book.bench import run_benchmarks
 
@@ -154,6 +169,23 @@ def parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=_run)
 
+    s = sub.add_parser("scenario", help="solve a scenario preset and print its outcomes")
+    s.add_argument("id", nargs="?", help="a preset of data/scenarios.csv (see --list)")
+    s.add_argument("--list", action="store_true", help="list the presets and their descriptions")
+    s.add_argument("--year", type=int, help="scenario year, 2026 to 2030 (sets scenario_year)")
+    s.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a parameter of data/scenario_parameters.csv (repeatable)",
+    )
+    s.add_argument("--draws", type=int, help="Monte Carlo draws: adds p05, p50 and p95")
+    s.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws (default 0)")
+    s.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="default: table"
+    )
+    s.set_defaults(func=_scenario)
+
     c = sub.add_parser(
         "check-data", help="validate every resource of data/ and print every problem"
     )
@@ -186,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader closed the pipe (e.g. `| head`): nothing more to say
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -25,6 +25,7 @@ EDITION_ENV = "TOKENPOWER_EDITION"
 CACHE_ENV = "TOKENPOWER_EXECUTION_CACHE"
 _START = re.compile(r"^(?P<f>[`:]{3,})\{solution-start\}.*?^(?P=f)[ \t]*$", re.M | re.S)
 _END = re.compile(r"^(?P<f>[`:]{3,})\{solution-end\}.*?^(?P=f)[ \t]*$", re.M | re.S)
+_SOLUTION = re.compile(r"^(?P<f>[`:]{3,})\{solution\}.*?^(?P=f)[ \t]*$\n?", re.M | re.S)
 
 
 def edition() -> str:
@@ -51,7 +52,8 @@ class RemoveSolutions(SphinxTransform):
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook without its solutions: everything from each ``solution-start`` to its end.
+    """The notebook without its solutions: each ``{solution}`` block, and everything from each
+    ``solution-start`` to its end.
 
     Markdown before a solution's start and after its end, in the same cell, is kept.
     """
@@ -73,7 +75,9 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 pieces.append(text[pos : marker.start()])
             inside, pos = not inside, marker.end()
         source = "\n\n".join(piece.strip() for piece in pieces if piece.strip())
-        if source == text:
+        if _SOLUTION.search(source):
+            source = re.sub(r"\n{3,}", "\n\n", _SOLUTION.sub("", source)).strip()
+        if source == cell.source:
             kept.append(cell)
         elif source:
             kept.append(nbformat.v4.new_markdown_cell(source, metadata=cell.metadata))

@@ -3,16 +3,23 @@
 //  * gives a single chart the width of its column (Vega-Lite's width "container");
 //  * draws a chart made of several panels, or one that is still too wide, again with every
 //    panel's width (and a map's height) scaled down until the whole drawing fits the column;
-//  * puts the legends below the chart on a narrow screen (a phone), two entries a row;
+//  * puts the legends below the chart on a narrow screen (a phone), one entry a line;
 //  * draws again when the window's width changes.
 // When the drawing is final the container gets data-tp-fit="done" (the browser tests wait for it);
-// if a drawing cannot be made to fit, it scrolls inside its container, which then takes the
-// keyboard focus.
+// a drawing that cannot be made to fit (fixed axis titles, long labels) is scaled down as a whole.
 (function () {
   var NARROW = 600; // px of column below which legends go under the chart
   var TRIES = 4;
 
   function clone(o) { return JSON.parse(JSON.stringify(o)); }
+
+  // maps name the land they draw as tp-geo:<file>, the copy in _static/geo beside this script
+  var GEO = (document.currentScript && document.currentScript.src || "").replace(/[^/]*$/, "") + "geo/";
+  function resolveGeo(o) {
+    if (!o || typeof o !== "object") return;
+    if (typeof o.url === "string" && o.url.indexOf("tp-geo:") === 0) o.url = GEO + o.url.slice(7);
+    Object.keys(o).forEach(function (k) { resolveGeo(o[k]); });
+  }
   function composite(s) { return !!(s.concat || s.hconcat || s.vconcat || s.facet || s.repeat); }
   function isMap(s) {
     if (!s || typeof s !== "object") return false;
@@ -54,21 +61,24 @@
   function wrapTitle(s, avail) {
     if (!s.title) return;
     var t = typeof s.title === "object" && !Array.isArray(s.title) ? s.title : { text: s.title };
-    // about 8.5 px a character at the title's 15 px, 6 px at the subtitle's 11 px
-    t.text = wrap(t.text, Math.max(20, Math.floor(avail / 8.5)));
+    // about 9.5 px a character at the title's 15 px, 6 px at the subtitle's 11 px
+    t.text = wrap(t.text, Math.max(20, Math.floor(avail / 9.5)));
     if (t.subtitle) t.subtitle = wrap(t.subtitle, Math.max(30, Math.floor(avail / 6)));
     s.title = t;
   }
 
   function prepare(spec, avail) {
     var s = clone(spec);
+    resolveGeo(s);
     s.config = s.config || {};
     wrapTitle(s, avail);
     if (avail < NARROW) {
       s.config.legend = Object.assign({}, s.config.legend || {}, {
-        orient: "bottom", direction: "horizontal", columns: 2,
-        labelLimit: Math.max(80, Math.floor(avail / 2) - 40), titleLimit: avail - 20
+        orient: "bottom", direction: "vertical", columns: 1,
+        labelLimit: avail - 40, titleLimit: avail - 20
       });
+      // an axis title longer than a phone's plot ends in an ellipsis instead of running off the drawing
+      s.config.axisX = Object.assign({}, s.config.axisX || {}, { titleLimit: avail - 70 });
       s.config.title = Object.assign({}, s.config.title || {}, { limit: avail - 10 });
     }
     if (!composite(s)) {
@@ -78,6 +88,15 @@
     return s;
   }
 
+  // several legends below a chart stand one above the other, not side by side (wider than a phone)
+  function stackLegends(vg) {
+    vg.config = vg.config || {};
+    vg.config.legend = Object.assign({}, vg.config.legend || {}, {
+      layout: { bottom: { anchor: "start", direction: "vertical", margin: 8 } }
+    });
+    return vg;
+  }
+
   function drawnWidth(el) {
     var svg = el.querySelector("svg");
     return svg ? svg.getBoundingClientRect().width : 0;
@@ -85,6 +104,16 @@
 
   function finish(el) {
     var svg = el.querySelector("svg");
+    // still wider than the column (fixed axis titles, long labels): the drawing is scaled down as a whole
+    if (svg && svg.getBoundingClientRect().width > el.clientWidth + 1) {
+      var w = parseFloat(svg.getAttribute("width")), h = parseFloat(svg.getAttribute("height"));
+      if (w && h) {
+        svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+        svg.style.width = "100%";
+        svg.style.height = "auto";
+        svg.style.maxWidth = w + "px";
+      }
+    }
     // the container is the image and carries the text alternative; the drawing's marks are not
     // separate, unlabelled images to assistive technology
     if (svg) svg.setAttribute("aria-hidden", "true");
@@ -101,7 +130,7 @@
     var tries = 0;
     function embed() {
       if (el.tpResult) { el.tpResult.finalize(); el.tpResult = null; }
-      return window.vegaEmbed(el, s, { renderer: "svg", actions: false }).then(function (result) {
+      return window.vegaEmbed(el, s, { renderer: "svg", actions: false, patch: stackLegends }).then(function (result) {
         el.tpResult = result;
         var w = drawnWidth(el);
         if (w > avail + 1 && tries++ < TRIES) {

@@ -261,6 +261,13 @@ class ScenarioRange(_BookCheck):
                         f"({float(lo):g} to {float(hi):g}{unit}, scenario_parameters.csv)"
                     ),
                 )
+        elif kind == "choice":
+            choices = str(p["choices"]).split(";")
+            if str(value) not in choices:
+                yield (
+                    "value",
+                    f"{value!r} is not one of {', '.join(choices)}, as parameter {name!r} requires",
+                )
         elif kind == "boolean" and str(value) not in ("true", "false"):
             yield "value", f"{value!r} is not true or false, as parameter {name!r} requires"
 

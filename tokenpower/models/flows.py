@@ -8,7 +8,7 @@ country** (where the GPUs and the electricity are).  Model origin and serving
 location are different things: a Chinese open-weight model served by a US
 host spends American electricity.
 
-This module builds the tables the engine (:mod:`tokenpower.engine.scenarios`) needs
+This module builds the tables the engine (:mod:`tokenpower.engine`) needs
 from the data package -- the calibration week's per-model volumes, the
 offerings (model x host x serving country) with their list prices, the
 regions with their stand-in places and latency floors -- and turns a table

@@ -105,7 +105,7 @@ def _exported(t, draws: int) -> Finding:
 
 
 def _summary(t):
-    from tokenpower.engine import scenarios as sc
+    from tokenpower import engine as sc
     from tokenpower.policies import chipbans as cb
     from tokenpower.policies import sovereignty as sv
 

@@ -1,19 +1,15 @@
 """Chip bans: preset paths 2026-2030, the breakeven of the price gap, sensitivity and Monte Carlo.
 
-Everything here sits on top of the scenario engine (:mod:`tokenpower.engine.scenarios`)
+Everything here sits on top of the scenario engine (:mod:`tokenpower.engine`)
 and the grid outcomes of :mod:`tokenpower.policies.explore`; nothing re-implements it.
 
-**Years.** The engine holds demand at the calibration week (February 2026).
-A path to 2030 needs demand to grow, so :func:`year_parameters` expresses
-growth of demand at a yearly rate ``g`` as a *shrinking capacity*: with
-demand scaled by :math:`(1+g)^n` after ``n`` years, a capacity :math:`K` is
-the same as a capacity :math:`K/(1+g)^n` at the calibration week's demand
-(the logit shares and the min-cost reroute depend only on the ratio).
-Each country's fleet grows at ``g`` a year in chips (the engine's
-``fleet_growth``), and the engine turns chips into tokens with the
+**Years.** The engine grows demand from the calibration week (February
+2026) at ``demand_growth_per_year`` to ``scenario_year``; :func:`year_parameters`
+sets both.  Each country's fleet grows at ``g`` a year in chips (the
+engine's ``fleet_growth``), and the engine turns chips into tokens with the
 throughput of the cheapest chip the country may buy, so a ban that leaves
-China slower chips makes its capacity fall behind demand.  Flows in
-absolute units (GWh, tokens) are scaled back up by :math:`(1+g)^n`.
+China slower chips makes its capacity fall behind demand; where it does,
+the capacity's shadow price rations the tokens.
 """
 
 from __future__ import annotations
@@ -25,7 +21,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 from tokenpower.models import uncertainty as uq
 from tokenpower.policies import explore as ex
 
@@ -57,7 +53,7 @@ PATH_YEARS = (2026, 2027, 2028, 2029, 2030)
 
 
 def presets(all_scenarios: dict[str, dict], prefix: str = PRESET_PREFIX) -> dict[str, dict]:
-    """The chip-ban presets among validated scenarios (from :func:`tokenpower.engine.scenarios.load_scenarios`)."""
+    """The chip-ban presets among validated scenarios (from :func:`tokenpower.engine.load_scenarios`)."""
     out = {sid: p for sid, p in all_scenarios.items() if sid.startswith(prefix)}
     if not out:
         raise ValueError(f"no scenario id starts with {prefix!r}")
@@ -77,19 +73,18 @@ def year_parameters(
     ``headroom`` (ratio) is each fleet's capacity over the tokens it served
     in the calibration week, used unless the scenario sets its own
     ``capacity_factor``; a fleet grows at ``demand_growth`` a year in chips
-    unless the scenario sets its own ``fleet_growth``.  The capacity factor
-    is divided by the demand growth since 2026 (see the module docstring).
+    unless the scenario sets its own ``fleet_growth``.
     """
     if not 2026 <= year <= 2030:
         raise ValueError(f"year must be between 2026 and 2030, got {year}")
     if not -0.9 <= demand_growth <= 5:
         raise ValueError(f"demand_growth must be between -0.9 and 5 per year, got {demand_growth}")
-    scale = (1 + demand_growth) ** (year - 2026)
     values = dict(params)
     defaults = market.specs
+    values["demand_growth_per_year"] = demand_growth
     for c in ("chn", "usa"):
         factor = params[f"capacity_factor_{c}"]
-        values[f"capacity_factor_{c}"] = (headroom if factor is None else factor) / scale
+        values[f"capacity_factor_{c}"] = headroom if factor is None else factor
         if params[f"fleet_growth_{c}"] == defaults[f"fleet_growth_{c}"]["default"]:
             values[f"fleet_growth_{c}"] = demand_growth
     values["scenario_year"] = year
@@ -114,12 +109,9 @@ def path_point(
     """
     p = year_parameters(market, params, year, demand_growth, headroom)
     solution = sc.solve(market, p)
-    scale = (1 + demand_growth) ** (year - 2026)
     out = ex.solution_outcomes(solution, reference_active_b)
-    demand = float(solution.segments["tokens"].sum())
-    out["exported_gwh_chn"] *= scale
-    out["exported_gwh_usa"] *= scale
-    out["capacity_chn_t_per_week"] = solution.capacity["CHN"] * scale / 1e12
+    demand = float(solution.segments["base_tokens"].sum())
+    out["capacity_chn_t_per_week"] = solution.capacity["CHN"] / 1e12
     out["unserved_share"] = float(solution.segments["unserved_tokens"].sum()) / demand
     out["rerouted_share"] = solution.rerouted_tokens / demand
     return out
@@ -226,9 +218,9 @@ def market_with_assumptions(
 ) -> sc.Market:
     """The market with some rows of assumptions.csv set to other values (e.g. a chip's price).
 
-    ``tables`` from :func:`tokenpower.engine.scenarios.market_tables`; ``values``
+    ``tables`` from :func:`tokenpower.engine.market_tables`; ``values``
     maps assumption ids to values.  Only the serving costs are rebuilt
-    (:func:`tokenpower.engine.scenarios.serving_cost_components`).
+    (:func:`tokenpower.engine.serving_cost_components`).
     """
     a = tables["assumptions"].copy()
     unknown = set(values) - set(a["id"])
@@ -270,18 +262,16 @@ def path_draws(
 ) -> pd.DataFrame:
     """The random inputs of :func:`monte_carlo_path`, one row per draw.
 
-    The engine's uncertain parameters (:func:`tokenpower.engine.scenarios.draw_parameters`,
-    triangular on their assumption ranges, from the random stream ``seed``) and a
-    column ``demand_growth``, triangular on ``demand_growth`` = (low, central, high)
-    and drawn from an independent stream of the same seed
-    (:func:`tokenpower.models.uncertainty.stream`), so that demand growth never
-    moves in step with one of the parameters.
+    The engine's uncertain parameters (:func:`tokenpower.engine.draw_parameters`,
+    triangular on their assumption ranges, from the random stream ``seed``),
+    with ``demand_growth_per_year`` triangular on ``demand_growth`` = (low,
+    central, high) instead of its assumption's range.
     """
     if draws < 2:
         raise ValueError(f"draws must be at least 2, got {draws}")
     lo, mode, hi = demand_growth
     d = sc.draw_parameters(market, params, draws, seed)
-    d["demand_growth"] = uq.triangular(lo, mode, hi, draws, uq.stream(seed, 1))
+    d["demand_growth_per_year"] = uq.triangular(lo, mode, hi, draws, uq.stream(seed, 1))
     return d
 
 
@@ -299,20 +289,24 @@ def monte_carlo_path(
     """Quantiles of one outcome along a scenario's path, over random draws of the uncertain inputs.
 
     Each draw takes the engine's uncertain parameters and a demand growth
-    (:func:`path_draws`); the same draw is solved in every year, so a band is a
-    set of whole paths.  Returns one row per year with ``year`` and a column
-    ``q05``, ``q50``, ``q95`` ... per quantile.
+    (:func:`path_draws`); the same draws are solved in every year, all at
+    once by the engine's core, so a band is a set of whole paths.
+    ``outcome`` is a key of :func:`tokenpower.policies.explore.outcomes_of`.
+    Returns one row per year with ``year`` and a column ``q05``, ``q50``,
+    ``q95`` ... per quantile, over the draws that converged.
     """
     d = path_draws(market, params, demand_growth, draws, seed)
-    growth = d.pop("demand_growth").to_numpy()
-    values = np.empty((draws, len(years)))
-    for i in range(draws):
-        p = {**params, **{k: float(d.at[i, k]) for k in d.columns}}
-        for j, y in enumerate(years):
-            values[i, j] = path_point(market, p, int(y), float(growth[i]), headroom)[outcome]
     out = pd.DataFrame({"year": [int(y) for y in years]})
+    values = np.empty((draws, len(years)))
+    ok = np.ones(draws, bool)
+    for j, y in enumerate(years):
+        p = year_parameters(market, params, int(y), float(demand_growth[1]), headroom)
+        result = sc.run(market, p, d.assign(scenario_year=float(y)))
+        m = sc.measures(market, result)
+        values[:, j] = [ex.outcomes_of(m, 37.0, i)[outcome] for i in range(draws)]
+        ok &= result.converged
     for q in quantiles:
-        out[f"q{round(q * 100):02d}"] = np.quantile(values, q, axis=0)
+        out[f"q{round(q * 100):02d}"] = np.quantile(values[ok], q, axis=0)
     return out
 
 

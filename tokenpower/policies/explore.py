@@ -1,7 +1,7 @@
 """The explorable scenario grid: chip-ban severity x sovereignty strictness.
 
 Two dials, each in [0, 1], are mapped to parameters of the scenario engine
-(:mod:`tokenpower.engine.scenarios`):
+(:mod:`tokenpower.engine`):
 
 * :func:`chip_ban_parameters` maps a **chip-ban severity** to the
   accelerators Chinese data centres can buy legally, those that reach them
@@ -39,7 +39,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 
 __all__ = [
     "BAN_LADDER",
@@ -52,6 +52,7 @@ __all__ = [
     "grid_outcomes",
     "point_outcomes",
     "scenario_values",
+    "outcomes_of",
     "solution_outcomes",
     "sovereignty_parameters",
 ]
@@ -167,7 +168,7 @@ def sovereignty_parameters(strictness: float) -> dict:
 def scenario_values(
     severity: float, strictness: float, base: dict | None = None, max_premium: float = 2.0
 ) -> dict:
-    """Raw parameter values (for :func:`tokenpower.engine.scenarios.validate_scenario`) of one grid point.
+    """Raw parameter values (for :func:`tokenpower.engine.validate_scenario`) of one grid point.
 
     ``base`` holds any other raw values (e.g. a scenario year or a
     capacity); the two dials' parameters override it.
@@ -194,25 +195,34 @@ def point_outcomes(market: sc.Market, params: dict, reference_active_b: float = 
 
 
 def solution_outcomes(solution: sc.Solution, reference_active_b: float = 37.0) -> dict:
-    """The grid's outcomes (see :func:`point_outcomes`) of an already solved scenario."""
-    table = sc.flow_table(solution)
-    total = table["tokens"].sum()
-    by_origin = table.groupby("model_origin")[["tokens", "usd"]].sum()
-    price = by_origin["usd"] / by_origin["tokens"] * 1e6
-    foreign = table[table["origin_region"] != table["serving_country"]]
-    exported = foreign.groupby("serving_country")["kwh"].sum() * sc.WEEKS_PER_YEAR / 1e6
+    """The grid's outcomes (see :func:`point_outcomes`) of an already solved scenario.
+
+    Read from the engine's headline measures (:func:`tokenpower.engine.measures`),
+    the same numbers every chapter shows.
+    """
+    return outcomes_of(sc.measures(solution.market, solution.result), reference_active_b, 0)
+
+
+def outcomes_of(m: dict, reference_active_b: float, draw: int) -> dict:
+    """The grid's outcomes of draw ``draw`` of the engine's measures ``m``."""
+    price = m["average_price_by_model_origin_usd_per_m"]
     return {
-        "chinese_model_share": float(
-            table.loc[table["model_origin"] == "CHN", "tokens"].sum() / total
+        "chinese_model_share": float(m["token_share_model_origin"]["CHN"][draw]),
+        "cn_served_share": float(m["token_share_serving_country"]["CHN"][draw]),
+        "exported_gwh_chn": float(m["exported_electricity_gwh_per_year"]["CHN"][draw]),
+        "exported_gwh_usa": float(m["exported_electricity_gwh_per_year"]["USA"][draw]),
+        "cost_usd_per_m_chn": float(m["serving_cost_usd_per_m"]["CHN"][draw]) * reference_active_b,
+        "cost_usd_per_m_usa": float(m["serving_cost_usd_per_m"]["USA"][draw]) * reference_active_b,
+        "price_gap": float(price["USA"][draw] / price["CHN"][draw]),
+        "shadow_price_chn": float(m["shadow_price_usd_per_m"]["CHN"][draw]),
+        "priced_out_share": float(
+            m["unserved_or_priced_out_tokens_per_week"]["total"][draw]
+            / (
+                m["tokens_per_week"]["total"][draw]
+                + m["unserved_or_priced_out_tokens_per_week"]["total"][draw]
+            )
         ),
-        "cn_served_share": float(
-            table.loc[table["serving_country"] == "CHN", "tokens"].sum() / total
-        ),
-        "exported_gwh_chn": float(exported.get("CHN", 0.0)),
-        "exported_gwh_usa": float(exported.get("USA", 0.0)),
-        "cost_usd_per_m_chn": solution.country_costs["CHN"]["usd_per_m"] * reference_active_b,
-        "cost_usd_per_m_usa": solution.country_costs["USA"]["usd_per_m"] * reference_active_b,
-        "price_gap": float(price.get("USA", np.nan) / price.get("CHN", np.nan)),
+        "welfare_usd_per_year": float(m["welfare_change_usd_per_year"]["total"][draw]),
     }
 
 
@@ -225,7 +235,7 @@ def grid_outcomes(
 ) -> pd.DataFrame:
     """Outcomes at every point of a ``steps`` x ``steps`` grid of severity and strictness.
 
-    Each point is validated (:func:`tokenpower.engine.scenarios.validate_scenario`)
+    Each point is validated (:func:`tokenpower.engine.validate_scenario`)
     and solved by the engine; see :func:`point_outcomes` for the columns,
     with ``severity`` and ``strictness`` (rounded to 6 decimals) in front.
     """

@@ -1,6 +1,6 @@
 """Data sovereignty: rules that cut edges of the request-flow network, and what they cost.
 
-Everything here sits on top of the scenario engine (:mod:`tokenpower.engine.scenarios`):
+Everything here sits on top of the scenario engine (:mod:`tokenpower.engine`):
 a sovereignty rule is a scenario parameter (``forbid_model_origin``,
 ``forbid_serving_country``, ``require_domestic_serving``) that removes
 (segment, offering) pairs from the logit's choice set.  The presets are rows
@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tokenpower.engine import scenarios as sc
+from tokenpower import engine as sc
 from tokenpower.models import flows as fl
 
 __all__ = [
@@ -85,7 +85,7 @@ def preset_values(scenarios: pd.DataFrame, prefix: str = PRESET_PREFIX) -> dict[
     ``scenarios`` is the long table ``data/scenarios.csv``; returns
     ``{scenario_id: {parameter: raw value}}`` in file order, description
     included, ready to be merged with a reader's overrides and passed to
-    :func:`tokenpower.engine.scenarios.validate_scenario`.
+    :func:`tokenpower.engine.validate_scenario`.
     """
     rows = scenarios[scenarios["scenario_id"].str.startswith(prefix)]
     if rows.empty:
@@ -103,7 +103,7 @@ def solve_values(
 
     ``overrides`` are the reader's settings (e.g. the share of Chinese-model
     tokens served in China); a preset's own rules are kept.  Returns the
-    engine's :class:`~tokenpower.engine.scenarios.Solution`.
+    engine's :class:`~tokenpower.engine.Solution`.
     """
     params = sc.validate_scenario(market, scenario, {**(overrides or {}), **values})
     return sc.solve(market, params, scenario)
@@ -160,13 +160,16 @@ def segment_outcomes(solution: sc.Solution) -> pd.DataFrame:
 
 
 def summary(solution: sc.Solution) -> dict:
-    """Headline outcomes of one solved scenario, read from the engine's :func:`~tokenpower.engine.scenarios.outcomes`.
+    """Headline outcomes of one solved scenario, read from the engine's :func:`~tokenpower.engine.outcomes`.
 
     Returns ``chinese_model_share`` and ``cn_served_share`` (fractions of all
     tokens), ``exported_gwh_chn`` and ``exported_gwh_usa`` (GWh per year spent
     serving other regions' requests), ``cost_developers_usd_per_year``,
     ``cost_enterprises_usd_per_year``, ``cost_public_sector_usd_per_year`` and
-    ``cost_usd_per_year`` (welfare cost, all regions).
+    ``cost_usd_per_year`` (welfare cost, all regions), ``cost_share_of_bill``
+    (that cost over the unrestricted bill), ``tokens_per_week`` (served),
+    ``chinese_model_tokens_per_week`` and ``priced_out_tokens_per_week``
+    (tokens no longer sent at all, against the unrestricted market).
     """
     out = sc.outcomes(solution).set_index(["measure", "key"])["value"]
     cost = welfare_cost_usd_per_year(solution)
@@ -176,7 +179,13 @@ def summary(solution: sc.Solution) -> dict:
         "cn_served_share": float(out.get(("token_share_serving_country", "CHN"), 0.0)),
         "exported_gwh_chn": float(out.get(("exported_electricity_gwh_per_year", "CHN"), 0.0)),
         "exported_gwh_usa": float(out.get(("exported_electricity_gwh_per_year", "USA"), 0.0)),
+        "tokens_per_week": float(out[("tokens_per_week", "total")]),
+        "priced_out_tokens_per_week": float(
+            out[("unserved_or_priced_out_tokens_per_week", "total")]
+        ),
+        "cost_share_of_bill": float(-out[("welfare_change_share_of_bill", "total")]),
     }
+    row["chinese_model_tokens_per_week"] = row["chinese_model_share"] * row["tokens_per_week"]
     for user_type in fl.USER_TYPES:
         row[f"cost_{user_type}_usd_per_year"] = float(by_type.get(user_type, 0.0))
     row["cost_usd_per_year"] = float(cost["cost_usd_per_year"].sum())
@@ -213,7 +222,7 @@ def welfare_band(
 ) -> pd.DataFrame:
     """Quantiles of a scenario's outcomes over the engine's Monte Carlo draws of the uncertain parameters.
 
-    Runs :func:`tokenpower.engine.scenarios.monte_carlo` (``draws`` draws, ``seed``)
+    Runs :func:`tokenpower.engine.monte_carlo` (``draws`` draws, ``seed``)
     and returns one row per quantile with ``quantile``, ``cost_usd_per_year``
     (welfare cost to all segments, annualised; the engine's Monte Carlo gives
     no per-segment welfare), ``chinese_model_share`` (fraction) and

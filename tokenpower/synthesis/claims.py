@@ -303,7 +303,7 @@ def _share_top10(t) -> BookFigure:
     weekly = tc.china_us_weekly(t["openrouter_volumes"])
     weekly = weekly[weekly["scope"] == "chinese-vs-us-models"]
     feb = 100 * weekly.loc[weekly["period_start"].dt.strftime("%Y-%m") == "2026-02", "china_share"]
-    from tokenpower.engine import scenarios as sc
+    from tokenpower import engine as sc
     from tokenpower.policies import sovereignty as sv
 
     engine = 100 * float(sv.preset_summary(sc.build_market(t), {}).iloc[0]["chinese_model_share"])
@@ -727,7 +727,8 @@ def ledger(
         value_text = (
             f"{c.value_date:%Y-%m-%d}"
             if pd.isna(c.value) and pd.notna(c.value_date)
-            else f"{c.value:g}" + (f"-{high:g}" if high is not None else "")
+            # written out in full (100,000,000, not 1e+08), as a reader reads a number
+            else f"{c.value:,.15g}" + (f"-{high:,.15g}" if high is not None else "")
         )
         words = {"approx": "about ", "more-than": "more than ", "less-than": "less than "}.get(
             c.qualifier, ""

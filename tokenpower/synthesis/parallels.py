@@ -5,7 +5,7 @@ China and the export of AI tokens on the same small set of quantities
 (:data:`QUANTITIES`) and on one time axis.  Nothing here is a new model: every
 figure comes from the chapters' modules (:mod:`tokenpower.models.telegraph`,
 :mod:`tokenpower.models.networks`, :mod:`tokenpower.models.mining`,
-:mod:`tokenpower.models.tokencost`, :mod:`tokenpower.engine.scenarios`) applied to the data
+:mod:`tokenpower.models.tokencost`, :mod:`tokenpower.engine`) applied to the data
 package.
 
 * :func:`era_starts` -- the start year of each technology (from the data or

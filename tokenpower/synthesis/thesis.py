@@ -95,7 +95,7 @@ def chip_ban_2030(t) -> tuple:
     Each row has ``chinese_model_share`` (Chinese-made models' share of tokens) and
     ``cn_served_share`` (the share of tokens served in China), as fractions.
     """
-    from tokenpower.engine import scenarios as sc
+    from tokenpower import engine as sc
     from tokenpower.policies import chipbans as cb
 
     market = sc.build_market(t)
