@@ -271,13 +271,18 @@ def _who(source: dict) -> str:
 
 def sources_sentence(meta: dict, most: int = 3) -> str:
     """The chart's sources in words, for the page: the ``most`` that give the most rows."""
-    sources = meta["sources"]
-    if not sources:  # a model's chart: its source line, above the drawing, says what made it
+    # one entry per author and year (a source published in several parts reads once)
+    grouped: dict[str, Counter] = {}
+    for s in meta["sources"]:
+        grouped.setdefault(_who(s), Counter()).update(s["confidence"])
+    if not grouped:  # a model's chart: its source line, above the drawing, says what made it
         return ""
+    sources = list(grouped)
     parts = []
-    for s in sources[:most]:
-        words = _confidence_words(s["confidence"])
-        parts.append(f"{_who(s)} ({words})" if words else _who(s))
+    for who in sources[:most]:
+        conf = {c: grouped[who][c] for c in _CONFIDENCE_ORDER if grouped[who][c]}
+        words = _confidence_words(conf)
+        parts.append(f"{who} ({words})" if words else who)
     more = len(sources) - most
     if more > 0:
         parts.append(f"{more} more source{'s' if more > 1 else ''}")
@@ -300,7 +305,11 @@ def about_text(meta: dict, csv_name: str) -> str:
     if meta["tables"]:
         lines += [f"Data tables of the book it draws on: {', '.join(meta['tables'])}"]
     if meta["sources"]:
-        lines += ["", "Sources (rows of the book's data that cite each, by confidence):"]
+        lines += [
+            "",
+            "Sources of the chart's rows, or of the data tables it draws on",
+            "(how many rows cite each, by confidence):",
+        ]
         for s in meta["sources"]:
             conf = ", ".join(f"{n} {c}" for c, n in s["confidence"].items()) or "cited"
             where = f" <{s['url']}>" if s["url"] else ""
