@@ -107,3 +107,32 @@ def test_every_chart_has_a_data_panel_whose_csv_and_note_resolve_and_parse(built
             ), f"{page}: {about.name} does not name its CSV and its chapter's command"
         charts += n
     assert charts >= 40
+
+
+# pages over the 300 KB target, with the reason; each entry is to be removed when it is fixed
+PAGES_OVER_TARGET = {
+    "book/data-sources.html": "the data appendix documents 63 tables and cites 230 sources on one page",
+}
+
+
+def test_every_page_weighs_at_most_300_kb_and_the_code_spans_dropped_are_plain(built_site):
+    from conftest import site_pages
+
+    from tokenpower_book.bench import PAGE_TARGET_BYTES
+    from tokenpower_book.sphinx_light_pages import PLAIN
+
+    heavy = {
+        page: (built_site / page).stat().st_size
+        for page in site_pages(built_site)
+        if (built_site / page).stat().st_size > PAGE_TARGET_BYTES
+    }
+    assert set(heavy) <= set(PAGES_OVER_TARGET), f"pages over 300 KB: {heavy}"
+    assert set(PAGES_OVER_TARGET) <= set(heavy), (
+        "a page now meets the target: drop it from the list"
+    )
+    css = (built_site / "_static" / "pygments.css").read_text(encoding="utf-8")
+    for mode in ("light", "dark"):
+        base = re.search(rf'html\[data-theme="{mode}"\] \.highlight {{[^}}]*color: (#\w+)', css)[1]
+        for name in PLAIN:
+            rule = re.search(rf'html\[data-theme="{mode}"\] \.highlight \.{name} {{([^}}]*)}}', css)
+            assert rule and rule[1].strip() == f"color: {base}", (mode, name, rule and rule[1])
