@@ -54,6 +54,9 @@ MARKET_TABLES = (
     "model_parameters",
     "scenario_parameters",
     "scenarios",
+    "china_fleet",
+    "chip_supply",
+    "chip_rules",
 )
 """The tables of the data package the engine reads (:func:`market_tables`)."""
 
@@ -75,8 +78,8 @@ class Market:
     country; ``user_share_usa``/``user_share_chn``: shares of users (0-1);
     ``costs``: serving-cost components by country and accelerator
     (:func:`serving_cost_components`); ``specs``: parameter specifications
-    (:func:`tokenpower.engine.specs.parameter_specs`); ``tables``: the
-    tables it was built from.
+    (:func:`tokenpower.engine.specs.parameter_specs`); ``fleet``: China's
+    fleet, chip supply and chip rules (:mod:`tokenpower.engine.fleet`).
     """
 
     volumes: pd.DataFrame
@@ -87,6 +90,7 @@ class Market:
     user_share_chn: float
     costs: pd.DataFrame
     specs: dict
+    fleet: dict
 
     @property
     def total_tokens_per_week(self) -> float:
@@ -152,6 +156,7 @@ def build_market(tables: dict[str, pd.DataFrame] | None = None) -> Market:
         user_share_chn=float(users["CHN"]) / 100,
         costs=costs,
         specs=parameter_specs(tables["scenario_parameters"], tables["assumptions"]),
+        fleet={name: tables[name] for name in ("china_fleet", "chip_supply", "chip_rules")},
     )
 
 

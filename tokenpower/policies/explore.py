@@ -19,9 +19,11 @@ Two dials, each in [0, 1], are mapped to parameters of the scenario engine
 
   Below 1, every banned accelerator is still bought through grey markets at
   a premium of ``severity x max_premium`` on its price (a hypothesis: no
-  source in the book measures the premium).  A stricter ban therefore only
-  ever takes options away or makes them dearer, so China's cheapest serving
-  cost can only rise (the property the tests check).
+  source in the book measures the premium), in the capped share
+  ``grey_supply_share_chn`` of its supply: grey chips add capacity but do not
+  set the price.  A stricter ban therefore only ever takes options away, so
+  China's marginal serving cost can only rise and its fleet only shrink (the
+  properties the tests check).
 * :func:`sovereignty_parameters` maps a **sovereignty strictness** to
   data-sovereignty rules (the engine's ``forbid_model_origin``,
   ``forbid_serving_country`` and ``require_domestic_serving``), each step
@@ -128,7 +130,7 @@ def chip_ban_parameters(
     price) the grey-market premium as severity approaches 1, a hypothesis;
     ``all_accelerators`` the accelerator ids of the cost model (default: the
     ones named in :data:`BAN_LADDER` and :data:`DOMESTIC_CHN`).
-    Returns ``accelerators_chn``, ``smuggled_accelerators_chn`` (';'-joined
+    Returns ``chip_rule_chn`` (``custom``), ``accelerators_chn``, ``smuggled_accelerators_chn`` (';'-joined
     ids) and ``smuggling_premium_chn`` (fraction).  Monotone: a higher
     severity bans a superset of accelerators, with a premium at least as high.
     """
@@ -143,6 +145,7 @@ def chip_ban_parameters(
     legal = [a for a in ids if a not in banned]
     smuggled = [a for a in ids if a in banned] if severity < 1.0 else []
     return {
+        "chip_rule_chn": "custom",
         "accelerators_chn": ";".join(legal),
         "smuggled_accelerators_chn": ";".join(smuggled),
         "smuggling_premium_chn": round(severity * max_premium, 10),
