@@ -40,12 +40,24 @@ def market(tables):
 
 
 def copy_book(target: Path, toc_root_only: bool = False) -> Path:
-    """Copy what the build needs into ``target``; optionally keep only the intro page."""
+    """Copy what the build needs into ``target``; optionally keep only the intro page.
+
+    The intro links to the findings page, which links to every chapter; a
+    book of the intro alone leaves those cross-references with no target, so
+    its configuration suppresses Sphinx's ``ref`` warnings (undefined labels
+    and documents) and nothing else.  The whole book is built with them on.
+    """
+    import yaml
+
     from tokenpower_book.build import copy_book as copy_whole_book
 
     copy_whole_book(ROOT, target)
     if toc_root_only:
         (target / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
+        config_path = target / "_config.yml"
+        config = yaml.safe_load(config_path.read_text())
+        config["sphinx"]["config"]["suppress_warnings"] = ["ref.ref", "ref.doc"]
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     return target
 
 

@@ -9,7 +9,9 @@ and reaches Sphinx through the environment variable ``TOKENPOWER_EDITION``. This
 - points the execution cache at the one the default build keeps
   (``TOKENPOWER_EXECUTION_CACHE``), so one execution serves both editions and the PDF;
 - strips solutions from the downloadable notebooks of the student edition
-  (:func:`strip_solutions`, called by :mod:`tokenpower_book.sphinx_notebooks`).
+  (:func:`strip_solutions`, called by :mod:`tokenpower_book.sphinx_notebooks`);
+- gives the single-page build (the PDF's) the node handlers of the HTML builder and the whole
+  book's table of contents on its first page.
 """
 
 from __future__ import annotations
@@ -107,11 +109,32 @@ def _single_page_handlers(app) -> None:
         single.setdefault(node, pair)
 
 
+def _book_contents(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context`` handler: the single page prints the whole book's contents.
+
+    The theme prints, under "Contents", what it takes for the page's own sections: the toc it
+    is given less its title when that toc starts with a list of one entry. The single page's
+    toc is the book's, part by part, so a first part of one chapter (the findings) made the
+    theme take that chapter for a title with no sections and print no contents at all. Here
+    the single page gets the book's toc whole, every part with its caption.
+    """
+    if app.builder.name != "singlehtml" or "generate_toc_html" not in context:
+        return
+    theme_toc = context["generate_toc_html"]
+
+    def whole_toc(kind: str = "html"):
+        return theme_toc("soup")
+
+    context["generate_toc_html"] = whole_toc
+
+
 def setup(app):
     app.add_config_value("tokenpower_edition", "teacher", "env")
     app.connect("config-inited", _config_inited)
     app.add_transform(RemoveSolutions)
     app.connect("builder-inited", _single_page_handlers)
+    # after the theme (priority 500) has put its toc functions into the page's context
+    app.connect("html-page-context", _book_contents, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -44,7 +44,7 @@ from tokenpower.models import flows as fl
 __all__ = ["MAX_OUTSIDE_SHARE", "Result", "Solution", "nests", "run", "solve"]
 
 MAX_OUTSIDE_SHARE = 0.9
-"""Largest outside-good share the market elasticity may imply (a cap, reported by ``run``)."""
+"""Largest outside-good share the market elasticity may imply (a cap on what ``run`` calibrates)."""
 
 
 @dataclass
@@ -64,7 +64,10 @@ class Result:
     converged; ``accelerator_id`` {country: (D,)} the marginal accelerator and
     ``country_cost`` (D, C) its serving cost per million tokens at 1B active
     parameters (``inf`` where a country can get no accelerator);
-    ``base_utility`` (D, S, O) the calibrated utilities with no restriction.
+    ``country_kwh`` (D, C) the kWh per million tokens at 1B active
+    parameters; ``base_utility`` (D, S, O) the calibrated utilities with no
+    restriction; ``allowed`` (D, S, O) the offerings each segment may use in
+    the scenario (rules, countries without capacity or accelerators).
     """
 
     flows: np.ndarray
@@ -84,7 +87,9 @@ class Result:
     converged: np.ndarray
     accelerator_id: dict
     country_cost: np.ndarray
+    country_kwh: np.ndarray
     base_utility: np.ndarray
+    allowed: np.ndarray
 
 
 def nests(market: Market, nest_by: str) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +164,6 @@ def run(market: Market, params: dict, draws: pd.DataFrame | None = None) -> Resu
     eta, eps = get("price_elasticity_offering"), get("price_elasticity_market")
     weights = demand / demand.sum(axis=1, keepdims=True)
     alpha_dev = eta * lam / np.maximum(np.median(list_price, axis=1), 1e-6)
-    delta, ok_cal = None, np.ones(n, bool)
     for _ in range(4):
         alpha = alpha_dev[:, None] * ratio
         v0 = -alpha[:, :, None] * list_price[:, None, :] - beta * rtt / 100.0
@@ -190,13 +194,9 @@ def run(market: Market, params: dict, draws: pd.DataFrame | None = None) -> Resu
     cap = co.capacities(params, get, base_served, scn_cost)
     capacity = np.stack([cap[c] for c in fl.SERVING_COUNTRIES], axis=-1)
     allowed &= ~((capacity[:, c_index] == 0) | ~np.isfinite(per_b_scn))[:, None, :]
+    # the scenario moves only prices and the choice set from the calibrated utilities
     u_scn = np.where(
-        allowed,
-        -alpha[:, :, None] * price[:, None, :]
-        - beta * rtt / 100.0
-        + np.take(delta, group, axis=-1)[:, None, :]
-        + xi[:, :, None],
-        -np.inf,
+        allowed, u_base - alpha[:, :, None] * (price - list_price)[:, None, :], -np.inf
     )
 
     def choose(mu, rows):
@@ -238,7 +238,9 @@ def run(market: Market, params: dict, draws: pd.DataFrame | None = None) -> Resu
         converged=ok_cal & ok_cap,
         accelerator_id={c: scn_cost[c]["accelerator_id"] for c in fl.SERVING_COUNTRIES},
         base_utility=u_base,
+        allowed=allowed,
         country_cost=np.stack([scn_cost[c]["usd"] for c in fl.SERVING_COUNTRIES], axis=-1),
+        country_kwh=np.stack([scn_cost[c]["kwh"] for c in fl.SERVING_COUNTRIES], axis=-1),
     )
 
 
@@ -301,16 +303,14 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
     off["cost_usd_per_m"] = r.cost[0]
     off["kwh_per_m"] = r.kwh_per_m[0]
     off["accelerator_id"] = [r.accelerator_id[c][0] for c in off["serving_country"]]
-    allowed = np.isfinite(flows) & (mk.allowed_matrix(market, params))
     countries = fl.SERVING_COUNTRIES
-    cost_scn = co.country_costs(market, params, lambda k: np.array([float(params[k])]), False)
     per_b = {
         c: {
-            "usd_per_m": float(cost_scn[c]["usd"][0]),
-            "kwh_per_m": float(cost_scn[c]["kwh"][0]),
-            "accelerator_id": str(cost_scn[c]["accelerator_id"][0]),
+            "usd_per_m": float(r.country_cost[0, k]),
+            "kwh_per_m": float(r.country_kwh[0, k]),
+            "accelerator_id": str(r.accelerator_id[c][0]),
         }
-        for c in countries
+        for k, c in enumerate(countries)
     }
     return Solution(
         scenario=scenario,
@@ -319,7 +319,7 @@ def solve(market: Market, params: dict, scenario: str = "custom") -> Solution:
         offerings=off,
         flows=flows,
         logit_flows=r.free_flows[0],
-        allowed=allowed,
+        allowed=r.allowed[0],
         capacity={c: float(r.capacity[0, k]) for k, c in enumerate(countries)},
         shadow_prices={c: float(r.shadow_price[0, k]) for k, c in enumerate(countries)},
         country_costs=per_b,

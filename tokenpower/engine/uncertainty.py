@@ -148,15 +148,11 @@ def tornado(
         for name in uncertain
         if market.specs[name]["low"] is not None
     }
-    cases = [{}] + [{name: v} for name, (lo, hi) in ranges.items() for v in (lo, hi)]
-    table = pd.DataFrame([{n: c.get(n, params[n]) for n in ranges} for c in cases])
+    moves = [(name, v) for name, (lo, hi) in ranges.items() for v in (lo, hi)]
+    central = {name: params[name] for name in ranges}
+    table = pd.DataFrame([central] + [central | {name: v} for name, v in moves])
     values = measures(market, core.run(market, params, table))[measure][key]
-    lookup = {
-        (name, v): values[i + 1]
-        for i, (name, v) in enumerate(
-            (name, v) for name, (lo, hi) in ranges.items() for v in (lo, hi)
-        )
-    }
+    lookup = dict(zip(moves, values[1:], strict=True))
     return uq.one_at_a_time(lambda name, v: lookup[(name, v)], ranges, central=values[0])
 
 
