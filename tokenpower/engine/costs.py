@@ -187,7 +187,11 @@ def china_supply(market: Market, params: dict, get, rule, year) -> dict:
     }
     units = np.stack([by_year[int(y)] for y in year])  # (D, A)
     tokens = (units / hours).sum(axis=-1)
-    kwh = (units * rows["kwh_per_hour"].to_numpy()).sum(axis=-1) / tokens
+    per_hour = rows["kwh_per_hour"].to_numpy()
+    # an empty fleet serves no token; any token it would serve would run on the marginal chip
+    marginal_kwh = np.take_along_axis(hours * per_hour, best[..., None], -1)[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kwh = np.where(tokens > 0, (units * per_hour).sum(axis=-1) / tokens, marginal_kwh)
     return {
         "usd": usd * get("cost_multiplier_chn"),
         "kwh": kwh,

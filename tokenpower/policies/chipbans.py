@@ -105,9 +105,11 @@ def path_point(
     (exported electricity scaled to the year's demand, GWh per year) plus
     ``capacity_chn_t_per_week`` (China's serving capacity, trillion tokens
     per week at the year's scale), ``unserved_share`` and
-    ``rerouted_share`` (fractions of demand) and ``cn_shortfall_share`` (the
+    ``rerouted_share`` (fractions of demand), ``cn_shortfall_share`` (the
     tokens China's users would send to its fleet with no shadow price, above
-    its capacity, as a fraction of that capacity).
+    its capacity, as a fraction of that capacity) and ``kwh_per_m_chn`` (the
+    electricity of a million tokens of a ``reference_active_b`` model on
+    China's fleet, its chips weighted by the tokens they serve).
     """
     p = year_parameters(market, params, year, demand_growth, headroom)
     solution = sc.solve(market, p)
@@ -119,6 +121,7 @@ def path_point(
     in_china = (solution.offerings["serving_country"] == "CHN").to_numpy()
     wanted = float(solution.logit_flows[:, in_china].sum())
     out["cn_shortfall_share"] = max(wanted / solution.capacity["CHN"] - 1.0, 0.0)
+    out["kwh_per_m_chn"] = solution.country_costs["CHN"]["kwh_per_m"] * reference_active_b
     return out
 
 
