@@ -117,7 +117,7 @@ def test_grid_matches_direct_engine_runs_at_sampled_points(market, grid):
     for s, t in [(0.0, 0.0), (0.5, 1.0), (1.0, 0.5)]:
         values = {**ex.chip_ban_parameters(s), **ex.sovereignty_parameters(t)}
         solution = sc.solve(market, sc.validate_scenario(market, "direct", values))
-        out = sc.outcomes(solution)
+        out = sc.outcomes(solution, scope="platform")
         share = out[out["measure"] == "token_share_model_origin"].set_index("key")["value"]
         served = out[out["measure"] == "token_share_serving_country"].set_index("key")["value"]
         exported = out[out["measure"] == "exported_electricity_gwh_per_year"].set_index("key")[

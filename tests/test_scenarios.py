@@ -144,7 +144,7 @@ def test_a_teacher_adds_a_scenario_as_rows(market):
         }
     )
     params = sc.load_scenarios(market, rows)["eu-no-china"]
-    out = sc.outcomes(sc.solve(market, params, "eu-no-china"))
+    out = sc.outcomes(sc.solve(market, params, "eu-no-china"), scope="platform")
     assert _share(out, "cross_border_tokens", "EUR->CHN") == 0.0
     assert _share(out, "cross_border_tokens", "EUR->USA") > 0
 
@@ -161,7 +161,7 @@ def test_baseline_reproduces_the_observed_volumes(market, baseline):
     assert by_model["deepseek-v3.2"] == pytest.approx(
         _volume("or-week-2026-02-28-deepseekv32"), rel=1e-9
     )
-    out = sc.outcomes(solution)
+    out = sc.outcomes(solution, scope="platform")
     # the Chinese share is an output: the Chinese total of NBD's week over the top-10 total
     chinese = _volume("or-cnus-2026-02-16-cn") / _volume("or-top10-2026-02-week")
     assert _share(out, "token_share_model_origin", "CHN") == pytest.approx(chinese, rel=1e-9)
@@ -395,7 +395,7 @@ def test_property_flow_conservation_and_shares(market, values):
     for attribute in ("tokens", "usd", "kwh"):
         scale = max(sum(d[attribute] for *_, d in graph.edges(data=True)), 1.0)
         assert (fl.inner_node_balance(graph, attribute).abs() <= 1e-9 * scale).all()
-    out = sc.outcomes(solution)
+    out = sc.outcomes(solution, scope="platform")
     for measure in ("token_share_model_origin", "token_share_serving_country"):
         assert out.loc[out["measure"] == measure, "value"].sum() == pytest.approx(1.0, abs=1e-9)
     # nothing flows on a forbidden pair; served plus the outside good is the market
@@ -477,7 +477,7 @@ def test_a_binding_capacity_prices_tokens_out_and_costs_welfare(market):
     both = sc.validate_scenario(
         market, "half", {"capacity_factor_chn": 0.5, "capacity_factor_usa": 0.5}
     )
-    out = sc.outcomes(sc.solve(market, both))
+    out = sc.outcomes(sc.solve(market, both), scope="platform")
     # half of each country's calibration tokens can be served: half the demand is priced out
     total = _volume("or-top10-2026-02-week")
     assert _share(out, "tokens_per_week", "total") == pytest.approx(total / 2, rel=1e-6)
@@ -493,7 +493,7 @@ def test_a_binding_capacity_prices_tokens_out_and_costs_welfare(market):
 
 def test_zero_capacity_serves_nothing(market):
     params = sc.validate_scenario(market, "no-china", {"capacity_factor_chn": 0})
-    out = sc.outcomes(sc.solve(market, params))
+    out = sc.outcomes(sc.solve(market, params), scope="platform")
     assert _share(out, "token_share_serving_country", "CHN") == 0.0
     assert _share(out, "welfare_change_usd_per_year", "total") < 0
 
@@ -506,7 +506,7 @@ def test_china_capacity_in_2026_is_the_headroom_over_the_calibration_week(market
 
 def test_outcomes_cross_border_and_exported_electricity(market, baseline):
     solution = sc.solve(market, baseline)
-    out = sc.outcomes(solution)
+    out = sc.outcomes(solution, scope="platform")
     table = sc.flow_table(solution)
     abroad = table[(table["serving_country"] == "CHN") & (table["origin_region"] != "CHN")]
     by_hand = (abroad["tokens"] / 1e6 * abroad["kwh_per_m"]).sum() * 52 / 1e6
@@ -530,7 +530,7 @@ def test_monte_carlo_draws_equal_single_solves(market, values):
     assert mc["converged"].all()
     for i in (0, 17, 39):
         drawn = {k: float(mc.at[i, k]) for k in sc.UNCERTAIN}
-        single = sc.outcomes(sc.solve(market, {**params, **drawn}))
+        single = sc.outcomes(sc.solve(market, {**params, **drawn}), scope="platform")
         assert mc.at[i, "chinese_model_share"] == pytest.approx(
             _share(single, "token_share_model_origin", "CHN"), rel=1e-7
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tokenpower.engine.scope import scope_inputs
 from tokenpower.engine.specs import parameter_specs
 from tokenpower.models import flows as fl
 from tokenpower.models import tokencost as tc
@@ -79,7 +80,8 @@ class Market:
     ``costs``: serving-cost components by country and accelerator
     (:func:`serving_cost_components`); ``specs``: parameter specifications
     (:func:`tokenpower.engine.specs.parameter_specs`); ``fleet``: China's
-    fleet, chip supply and chip rules (:mod:`tokenpower.engine.fleet`).
+    fleet, chip supply and chip rules (:mod:`tokenpower.engine.fleet`);
+    ``world``: the world layer's inputs (:func:`tokenpower.engine.scope.scope_inputs`).
     """
 
     volumes: pd.DataFrame
@@ -91,6 +93,7 @@ class Market:
     costs: pd.DataFrame
     specs: dict
     fleet: dict
+    world: pd.DataFrame
 
     @property
     def total_tokens_per_week(self) -> float:
@@ -157,6 +160,7 @@ def build_market(tables: dict[str, pd.DataFrame] | None = None) -> Market:
         costs=costs,
         specs=parameter_specs(tables["scenario_parameters"], tables["assumptions"]),
         fleet={name: tables[name] for name in ("china_fleet", "chip_supply", "chip_rules")},
+        world=scope_inputs(tables),
     )
 
 
