@@ -176,6 +176,24 @@ def test_a_total_ban_moves_serving_more_than_models(market, presets):
     assert paths.at["chipban-total", "shadow_price_chn"] > 0
 
 
+def test_the_seven_presets_differ_by_2030_and_stricter_rules_leave_less_capacity(market, presets):
+    paths = cb.preset_paths(market, presets, 1.0, 1.2, years=(2030,)).set_index("scenario")
+    capacity = paths["capacity_chn_t_per_week"]
+    # every preset is a different fleet by 2030
+    assert capacity.round(6).nunique() == len(EXPECTED)
+    # the order read off data/chip_rules.csv: each real rule up to Apr 2025 takes chips away;
+    # Jan 2026 licenses the H20 (whole supply) and the H200 (half) where Apr 2025 left both
+    # grey (a tenth); the leaky ban leaves three tenths of every US chip, the total ban none
+    order = ["chipban-none", "chipban-oct2022", "chipban-oct2023", "chipban-apr2025"]
+    assert list(capacity[order]) == sorted(capacity[order], reverse=True)
+    assert capacity["chipban-jan2026"] > capacity["chipban-apr2025"]
+    assert capacity["chipban-leaky"] > capacity["chipban-apr2025"]
+    assert capacity["chipban-total"] == capacity.min()
+    # less capacity, less of the tokens served in China
+    served = paths["cn_served_share"]
+    assert served["chipban-total"] == served.min() and served["chipban-none"] == served.max()
+
+
 # -- breakeven --------------------------------------------------------------------
 
 
