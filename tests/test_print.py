@@ -136,6 +136,8 @@ SCREEN_ONLY = re.compile(
     r"|\bmove (the|its) (two )?sliders?\b",
     re.I,
 )
+
+
 def test_the_screen_only_pattern_finds_screen_words_and_not_print_words():
     assert SCREEN_ONLY.search("The cell below holds the values")
     assert SCREEN_ONLY.search("Hover over a point; drag across the panel; click the button")

@@ -293,13 +293,15 @@ def monte_carlo_path(
     years=PATH_YEARS,
     seed: int = 0,
     quantiles=(0.05, 0.5, 0.95),
+    reference_active_b: float = 37.0,
 ) -> pd.DataFrame:
     """Quantiles of one outcome along a scenario's path, over random draws of the uncertain inputs.
 
     Each draw takes the engine's uncertain parameters and a demand growth
     (:func:`path_draws`); the same draws are solved in every year, all at
     once by the engine's core, so a band is a set of whole paths.
-    ``outcome`` is a key of :func:`tokenpower.policies.explore.outcomes_of`.
+    ``outcome`` is a key of :func:`tokenpower.policies.explore.outcome_arrays`
+    (costs quoted for a model of ``reference_active_b`` billion active parameters).
     Returns one row per year with ``year`` and a column ``q05``, ``q50``,
     ``q95`` ... per quantile, over the draws that converged.
     """
@@ -310,8 +312,7 @@ def monte_carlo_path(
     for j, y in enumerate(years):
         p = year_parameters(market, params, int(y), float(demand_growth[1]), headroom)
         result = sc.run(market, p, d.assign(scenario_year=float(y)))
-        m = sc.measures(market, result)
-        values[:, j] = [ex.outcomes_of(m, 37.0, i)[outcome] for i in range(draws)]
+        values[:, j] = ex.outcome_arrays(sc.measures(market, result), reference_active_b)[outcome]
         ok &= result.converged
     for q in quantiles:
         out[f"q{round(q * 100):02d}"] = np.quantile(values[ok], q, axis=0)
