@@ -358,9 +358,13 @@ def paths_chart(
     labels: dict[str, str] | None = None,
     axis_format: str = ".0%",
 ) -> alt.Chart:
-    """Lines of one outcome by year, one line per scenario (unfinished; pass to ``finish``)."""
+    """Lines of one outcome by year, one line per scenario (unfinished; pass to ``finish``).
+
+    The legend lists the scenarios in the order of ``paths``.
+    """
     data = paths[["scenario", "year", outcome]].copy()
     data["label"] = data["scenario"].map(labels or {}).fillna(data["scenario"])
+    order = list(dict.fromkeys(data["label"]))
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -370,9 +374,10 @@ def paths_chart(
             color=alt.Color(
                 "label:N",
                 title="Scenario",
+                sort=order,
                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
             ),
-            strokeDash=alt.StrokeDash("label:N", title="Scenario"),
+            strokeDash=alt.StrokeDash("label:N", title="Scenario", sort=order),
             tooltip=[
                 alt.Tooltip("label:N", title="Scenario"),
                 alt.Tooltip("year:O", title="Year"),
