@@ -375,7 +375,7 @@ def paths_chart(
                 "label:N",
                 title="Scenario",
                 sort=order,
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
             ),
             strokeDash=alt.StrokeDash("label:N", title="Scenario", sort=order),
             tooltip=[
