@@ -35,6 +35,7 @@ __all__ = [
     "csv_text",
     "panel_html",
     "slug",
+    "sources_sentence",
 ]
 
 CHAPTER_PLACEHOLDER = "<chapter>"
