@@ -162,3 +162,15 @@ def test_pyproject_lists_every_distribution_the_package_imports():
             missing.append(f"{top} (imported by {module}, from {', '.join(sorted(dists))})")
     assert missing == []
     assert {"myst-nb", "pandas"} <= declared  # the parser reads real names
+
+
+def test_the_default_run_collects_the_docstrings_examples():
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "--doctest-modules" in options["addopts"].split()
+    paths = [ROOT / p for p in options["testpaths"]]
+    with_examples = [
+        name for name, path in MODULES.items() if ">>> " in path.read_text(encoding="utf-8")
+    ]
+    assert "tokenpower.pages.words" in with_examples  # the scan sees real examples
+    outside = [n for n in with_examples if not any(MODULES[n].is_relative_to(p) for p in paths)]
+    assert outside == []

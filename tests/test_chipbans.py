@@ -168,7 +168,7 @@ def test_a_total_ban_moves_serving_not_models(market, presets):
 # -- breakeven --------------------------------------------------------------------
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.floats(0.01, 0.99), st.floats(0.1, 10))
 def test_breakeven_of_a_known_line(root, slope):
     """outcome(x) = slope x (root - x) reaches 0 at x = root by construction."""

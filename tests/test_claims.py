@@ -91,13 +91,13 @@ def test_more_than_claim_inside_disagreeing_sources_is_partly_supported():
     assert verdict(70, None, "more-than", fig)[0] == "partly supported"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(value=st.floats(0.01, 1e6), tol=st.floats(0, 1))
 def test_a_claim_equal_to_the_figure_is_supported(value, tol):
     assert verdict(value, None, "approx", BookFigure(value, tolerance=tol))[0] == "supported"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     value=st.floats(-1e3, 1e3),
     central=st.floats(-1e3, 1e3),
@@ -119,7 +119,7 @@ def test_verdicts_are_always_one_of_four(value, central, spread, disagree, ref, 
     assert v in cl.VERDICTS and reason
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(central=st.floats(1, 1e4), factor=st.floats(1.2, 10))
 def test_widening_the_range_never_worsens_a_verdict(central, factor):
     order = {"not supported": 0, "partly supported": 1, "supported": 2}

@@ -123,7 +123,7 @@ def test_electricity_share_range_uses_boom_and_bust_prices(tables):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(hashprice=st.floats(0.01, 2.0), j1=st.floats(5.0, 300.0), j2=st.floats(5.0, 300.0))
 def test_revenue_per_kwh_falls_as_j_per_th_rises(hashprice, j1, j2):
     lo, hi = sorted((j1, j2))
@@ -132,7 +132,7 @@ def test_revenue_per_kwh_falls_as_j_per_th_rises(hashprice, j1, j2):
         assert M.revenue_usd_per_kwh(hashprice, hi) < M.revenue_usd_per_kwh(hashprice, lo)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     t1=st.floats(0.0, 0.5),
     t2=st.floats(0.0, 0.5),
@@ -150,7 +150,7 @@ def test_electricity_share_lies_in_unit_interval_and_rises_with_the_tariff(t1, t
         assert s_lo < s_hi
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(tariff=st.floats(0.001, 0.5), p1=st.floats(1.0, 200.0), p2=st.floats(1.0, 200.0))
 def test_dearer_hardware_lowers_the_electricity_share(tariff, p1, p2):
     lo, hi = sorted((p1, p2))

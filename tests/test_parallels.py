@@ -60,7 +60,7 @@ def test_era_starts(tables):
         pl.era_starts(tables["telegraph_cables"], tables["assumptions"], "1858")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     day=st.dates(
         min_value=pd.Timestamp("1850-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()
