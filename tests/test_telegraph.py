@@ -65,7 +65,7 @@ def test_words_per_minute_of_the_queens_message():
     assert words_per_minute(98, 16.5) == pytest.approx(98 / 990)
     assert words_per_minute(98, 16.5) == pytest.approx(
         0.099, abs=5e-4
-    )  # the fact sheet's "about 0.1"
+    )  # rounded, the 0.1 words a minute of telegraph_milestones.csv (speed-wpm-1858)
 
 
 @pytest.mark.parametrize("hours", [0, -1.0])
