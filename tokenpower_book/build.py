@@ -51,10 +51,11 @@ SITE = Path("_build") / "html"
 def fingerprint(root: Path, paths: tuple[str, ...] = KEYED_PATHS) -> str:
     """SHA-256 over the files the chapters' outputs depend on besides their code.
 
-    Covers every file under ``data/`` and ``tokenpower/`` (Python, JSON and
-    CSV), ``requirements.txt`` and ``pyproject.toml``; pass ``paths`` (names
-    under ``root``) to hash only some of them, e.g. ``("data",)``.  File names
-    are part of the hash, so adding or removing a file changes it too.
+    Covers every file under ``data/`` and ``tokenpower/`` (byte for byte, compiled
+    Python left out) and ``requirements.txt`` (:data:`KEYED_PATHS`); not
+    ``tokenpower_book/``, whose code does not change what a chapter computes.  Pass
+    ``paths`` (names under ``root``) to hash only some of them, e.g. ``("data",)``.
+    File names are part of the hash, so adding or removing a file changes it too.
     """
     digest = hashlib.sha256()
     for name in paths:
