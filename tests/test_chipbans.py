@@ -55,23 +55,26 @@ def test_every_preset_is_in_the_file_with_a_description_and_sourced_rows(tables)
     assert controls["ec-2026-01-15"] in cited["chipban-jan2026"]
 
 
-def test_presets_use_only_chips_the_status_table_allows(presets):
+def test_presets_name_their_rule_and_the_rules_follow_the_status_table(presets, tables):
+    assert {sid: p["chip_rule_chn"] for sid, p in presets.items()} == {
+        sid: sid.removeprefix("chipban-") for sid in EXPECTED
+    }
     status = load("accelerator_export_status")
-    status = status[status["destination"] == "CHN"].sort_values("date_from")
-    # the Oct-2023 preset: nothing legal that the status table marks as licence-required on or after 2023-11-17
-    # and before the H20 licence requirement, except the domestic parts
+    rules = tables["chip_rules"].set_index(["rule_id", "accelerator_id"])
+    # the Oct-2023 rule: nothing legal that the status table marks as licence-required by mid-2024
     at = (
         status[status["date_from"] <= pd.Timestamp("2024-06-30")]
         .groupby("accelerator_id")["status"]
         .last()
     )
-    legal = set(presets["chipban-oct2023"]["accelerators_chn"])
+    legal = [a for (r, a), row in rules.iterrows() if r == "oct2023" and row["access"] == "legal"]
     assert all(at.get(a, "allowed") in ("allowed", "domestic") for a in legal)
-    assert at["h800"] == "licence-required" and "h800" not in legal
-    assert "h20" not in presets["chipban-apr2025"]["accelerators_chn"]
-    assert "h200" in presets["chipban-jan2026"]["smuggled_accelerators_chn"]
-    assert presets["chipban-jan2026"]["smuggling_premium_chn"] == pytest.approx(
-        load("export_controls").set_index("rule_id").at["ec-2025-12-08", "revenue_share_pct"] / 100
+    assert rules.at[("oct2023", "h800"), "access"] != "legal"
+    assert rules.at[("apr2025", "h20"), "access"] != "legal"
+    # Jan 2026: the H200 licensed against the 25 % revenue share of ec-2025-12-08
+    assert rules.at[("jan2026", "h200"), "access"] == "licensed"
+    assert rules.at[("jan2026", "h200"), "fee_pct"] == pytest.approx(
+        load("export_controls").set_index("rule_id").at["ec-2025-12-08", "revenue_share_pct"]
     )
 
 
@@ -100,14 +103,13 @@ def test_presets_cost_order_follows_the_rules(market, presets):
         <= cost["chipban-oct2023"]
         <= cost["chipban-apr2025"]
     )
-    # nothing is dearer than domestic chips only, and a leak can only help
+    # nothing is dearer than domestic chips only, and a leak (capped) does not set the price
     assert cost["chipban-total"] == max(cost.values())
-    assert cost["chipban-leaky"] <= cost["chipban-total"]
-    # the cost is the cheapest of the preset's chips, worked out one chip at a time
-    total = presets["chipban-total"]
+    assert cost["chipban-leaky"] == cost["chipban-total"]
+    # the total ban's cost is the cheaper Ascend, worked out one chip at a time
     one_by_one = min(
         sc.country_cost_usd_per_m(market.costs, "CHN", [a])["usd_per_m"]
-        for a in total["accelerators_chn"]
+        for a in ("ascend-910b", "ascend-910c")
     )
     assert cost["chipban-total"] == pytest.approx(one_by_one, rel=1e-12)
 
@@ -119,51 +121,78 @@ def test_year_parameters_set_demand_growth_headroom_and_fleets(market, presets):
     p = cb.year_parameters(market, presets["chipban-total"], 2029, 1.0, 1.2)
     assert p["capacity_factor_chn"] == 1.2 and p["capacity_factor_usa"] == 1.2
     assert p["demand_growth_per_year"] == 1.0
-    assert p["fleet_growth_chn"] == 1.0 and p["scenario_year"] == 2029
+    assert p["fleet_growth_usa"] == 1.0 and p["scenario_year"] == 2029
     with pytest.raises(ValueError, match="year"):
         cb.year_parameters(market, presets["chipban-total"], 2031, 1.0, 1.2)
 
 
-def test_path_capacity_by_hand(market, presets):
-    """China's capacity in 2028 at growth 1: headroom x base x (1 + 3 x hours ratio), in real tokens."""
+def test_path_capacity_by_hand(market, presets, tables):
+    """China's capacity in 2028 under a total ban: headroom x 2026 load x the fleet's tokens per hour ratio."""
     g, h = 1.0, 1.2
     point = cb.path_point(market, presets["chipban-total"], 2028, g, h)
-    base = sc.solve(
-        market,
-        presets["chipban-none"] | {"accelerators_chn": market.specs["accelerators_chn"]["default"]},
-    )
+    base = sc.solve(market, presets["chipban-jan2026"])
     served_cn = base.flows[:, (base.offerings["serving_country"] == "CHN").to_numpy()].sum()
     f = presets["chipban-total"]["output_token_fraction"]
-    default = sc.country_cost_usd_per_m(
-        market.costs, "CHN", market.specs["accelerators_chn"]["default"], output_fraction=f
-    )
-    ascend = sc.country_cost_usd_per_m(
-        market.costs, "CHN", presets["chipban-total"]["accelerators_chn"], output_fraction=f
-    )
-    ratio = default["gpu_hours_per_m"] / ascend["gpu_hours_per_m"]
-    expected = h * served_cn * (1 + ((1 + g) ** 2 - 1) * ratio)
-    assert point["capacity_chn_t_per_week"] == pytest.approx(expected / 1e12, rel=1e-6)
+    hours = {
+        a: sc.country_cost_usd_per_m(market.costs, "CHN", [a], output_fraction=f)["gpu_hours_per_m"]
+        for a in set(market.costs["accelerator_id"])
+    }
+    installed = tables["china_fleet"]
+    supply = tables["chip_supply"]
+
+    def tokens_per_hour(year, added):
+        # service life 5 years: a vintage v serves at the start of `year` while year - v < 5
+        units = installed[year - installed["vintage_year"] < 5]
+        total = sum(
+            u / hours[a] for a, u in zip(units["accelerator_id"], units["units"], strict=True)
+        )
+        new = supply[(supply["year"] < year) & supply["accelerator_id"].isin(added)]
+        return total + sum(
+            u / hours[a] for a, u in zip(new["accelerator_id"], new["units"], strict=True)
+        )
+
+    ratio = tokens_per_hour(2028, ["ascend-910b", "ascend-910c"]) / tokens_per_hour(2026, [])
+    assert point["capacity_chn_t_per_week"] == pytest.approx(h * served_cn * ratio / 1e12, rel=1e-6)
 
 
-def test_with_no_controls_and_fleets_keeping_pace_nothing_is_rerouted(market, presets):
+def test_with_no_controls_nothing_binds_and_tokens_grow_with_demand(market, presets):
     paths = cb.preset_paths(
         market, {"chipban-none": presets["chipban-none"]}, 1.0, 1.2, years=(2026, 2030)
-    )
-    assert (paths["rerouted_share"] < 1e-9).all() and (paths["unserved_share"] == 0).all()
-    # exported electricity grows with demand: 16 times from 2026 to 2030 at a doubling a year
-    e = paths.set_index("year")["exported_gwh_chn"]
-    assert e[2030] == pytest.approx(16 * e[2026], rel=1e-9)
+    ).set_index("year")
+    assert (paths["rerouted_share"] < 1e-9).all() and (paths["shadow_price_chn"] == 0).all()
+    assert (paths["priced_out_share"] < 1e-9).all()
 
 
-def test_a_total_ban_moves_serving_not_models(market, presets):
+def test_a_total_ban_moves_serving_more_than_models(market, presets):
     paths = cb.preset_paths(
         market, {k: presets[k] for k in ("chipban-none", "chipban-total")}, 1.0, 1.2, years=(2030,)
     ).set_index("scenario")
+    served = paths["cn_served_share"]
+    made = paths["chinese_model_share"]
+    assert served["chipban-total"] < served["chipban-none"] - 0.02
     assert (
-        paths.at["chipban-total", "cn_served_share"]
-        < paths.at["chipban-none", "cn_served_share"] - 0.02
+        made["chipban-none"] - made["chipban-total"]
+        < served["chipban-none"] - served["chipban-total"]
     )
-    assert paths.at["chipban-total", "rerouted_share"] > 0
+    assert paths.at["chipban-total", "shadow_price_chn"] > 0
+
+
+def test_the_seven_presets_differ_by_2030_and_stricter_rules_leave_less_capacity(market, presets):
+    paths = cb.preset_paths(market, presets, 1.0, 1.2, years=(2030,)).set_index("scenario")
+    capacity = paths["capacity_chn_t_per_week"]
+    # every preset is a different fleet by 2030
+    assert capacity.round(6).nunique() == len(EXPECTED)
+    # the order read off data/chip_rules.csv: each real rule up to Apr 2025 takes chips away;
+    # Jan 2026 licenses the H20 (whole supply) and the H200 (half) where Apr 2025 left both
+    # grey (a tenth); the leaky ban leaves three tenths of every US chip, the total ban none
+    order = ["chipban-none", "chipban-oct2022", "chipban-oct2023", "chipban-apr2025"]
+    assert list(capacity[order]) == sorted(capacity[order], reverse=True)
+    assert capacity["chipban-jan2026"] > capacity["chipban-apr2025"]
+    assert capacity["chipban-leaky"] > capacity["chipban-apr2025"]
+    assert capacity["chipban-total"] == capacity.min()
+    # less capacity, less of the tokens served in China
+    served = paths["cn_served_share"]
+    assert served["chipban-total"] == served.min() and served["chipban-none"] == served.max()
 
 
 # -- breakeven --------------------------------------------------------------------

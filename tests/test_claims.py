@@ -301,7 +301,10 @@ def test_thesis_checks_are_registered_and_read_by_hand(book_ledger):
     # two services-trade statistics in the data record cross-border computing, so 'none' fails
     assert rows.loc["thesis-trade-statistics", "book_figure"] == 2
     assert rows.loc["thesis-trade-statistics", "verdict"] == "not supported"
-    # a total ban lowers the Chinese-made share by 2030, but by less than a tenth
+    # a total ban lowers the Chinese-made share by 2030 at every end of the fleet's range; the
+    # claim ("cut by a tenth or more", ratio <= 0.9, tolerance 1 %) holds where some case reaches it
     ceiling = rows.loc["thesis-chip-ceiling"]
-    assert 0.9 < ceiling["book_figure"] < 1.0
-    assert ceiling["verdict"] == "partly supported"
+    assert ceiling["book_low"] <= ceiling["book_figure"] <= ceiling["book_high"] < 1.0
+    reached = ceiling["book_low"] <= 0.9 * 1.01
+    assert ceiling["verdict"] == ("supported" if reached else "partly supported")
+    assert "china_fleet:" in ceiling["evidence"]

@@ -136,12 +136,6 @@ SCREEN_ONLY = re.compile(
     r"|\bmove (the|its) (two )?sliders?\b",
     re.I,
 )
-# Chapters 4-6 are rewritten with the scenario engine; their prose gets the print wording then.
-PRINT_WORDING_PENDING = {
-    "book/04-requests.html",
-    "book/05-chip-bans.html",
-    "book/06-sovereignty.html",
-}
 
 
 def test_the_screen_only_pattern_finds_screen_words_and_not_print_words():
@@ -155,18 +149,7 @@ def test_the_screen_only_pattern_finds_screen_words_and_not_print_words():
 def _pages_for_print_wording():
     from conftest import ROOT
 
-    pages = [f"book/{p.stem}.html" for p in sorted((ROOT / "book").glob("*.md"))]
-    return [
-        pytest.param(
-            page,
-            marks=pytest.mark.xfail(
-                reason="chapters 4-6: print wording after the engine rewrite", strict=True
-            ),
-        )
-        if page in PRINT_WORDING_PENDING
-        else page
-        for page in pages
-    ]
+    return [f"book/{p.stem}.html" for p in sorted((ROOT / "book").glob("*.md"))]
 
 
 @pytest.mark.browser

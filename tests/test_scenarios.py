@@ -76,7 +76,10 @@ def test_defaults_come_from_assumptions(baseline):
         "latency_sensitivity_per_100ms",
     ):
         assert baseline[key] == _assumption(key)
-    assert baseline["capacity_factor_chn"] is None and baseline["capacity_factor_usa"] is None
+    # China's fleet has its headroom over the calibration week; the US fleet keeps pace
+    assert baseline["capacity_factor_chn"] == _assumption("serving_capacity_headroom")
+    assert baseline["capacity_factor_usa"] is None
+    assert baseline["chip_rule_chn"] == "jan2026"
     assert baseline["accelerators_chn"] == ("h800", "h20", "ascend-910c")
     assert baseline["forbid_model_origin"] == ()
 
@@ -141,7 +144,7 @@ def test_a_teacher_adds_a_scenario_as_rows(market):
         }
     )
     params = sc.load_scenarios(market, rows)["eu-no-china"]
-    out = sc.outcomes(sc.solve(market, params, "eu-no-china"))
+    out = sc.outcomes(sc.solve(market, params, "eu-no-china"), scope="platform")
     assert _share(out, "cross_border_tokens", "EUR->CHN") == 0.0
     assert _share(out, "cross_border_tokens", "EUR->USA") > 0
 
@@ -158,7 +161,7 @@ def test_baseline_reproduces_the_observed_volumes(market, baseline):
     assert by_model["deepseek-v3.2"] == pytest.approx(
         _volume("or-week-2026-02-28-deepseekv32"), rel=1e-9
     )
-    out = sc.outcomes(solution)
+    out = sc.outcomes(solution, scope="platform")
     # the Chinese share is an output: the Chinese total of NBD's week over the top-10 total
     chinese = _volume("or-cnus-2026-02-16-cn") / _volume("or-top10-2026-02-week")
     assert _share(out, "token_share_model_origin", "CHN") == pytest.approx(chinese, rel=1e-9)
@@ -267,20 +270,22 @@ ACCELERATORS = ("h100-sxm", "h800", "h20", "h200", "b200", "ascend-910b", "ascen
 @given(
     st.sets(st.sampled_from(ACCELERATORS), min_size=1),
     st.sets(st.sampled_from(ACCELERATORS), min_size=1),
-    st.floats(-0.9, 5.0),
     st.integers(2026, 2030),
+    st.floats(2.0, 6.0),
     st.floats(0.05, 0.4),
+    st.sampled_from(["central", "low", "high"]),
 )
-def test_property_stricter_rule_never_raises_capacity_or_lowers_cost(
-    market, allowed, removed, growth, year, output_fraction
+def test_property_stricter_custom_rule_never_raises_capacity_or_lowers_cost(
+    market, allowed, removed, year, life, output_fraction, supply
 ):
     stricter = allowed - removed
     assume(stricter)
     common = {
-        "capacity_factor_chn": 1.0,
-        "fleet_growth_chn": growth,
+        "chip_rule_chn": "custom",
         "scenario_year": year,
+        "accelerator_service_life_years": life,
         "output_token_fraction": output_fraction,
+        "chip_supply_chn": supply,
     }
     loose = sc.solve(
         market,
@@ -296,6 +301,40 @@ def test_property_stricter_rule_never_raises_capacity_or_lowers_cost(
     )
     assert strict.capacity["CHN"] <= loose.capacity["CHN"] * (1 + 1e-12)
     assert strict.country_costs["CHN"]["usd_per_m"] >= loose.country_costs["CHN"]["usd_per_m"]
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028, 2029, 2030])
+def test_a_total_ban_is_the_strictest_rule_in_every_year(market, year):
+    out = {}
+    for rule in ("none", "oct2022", "oct2023", "apr2025", "jan2026", "leaky", "total"):
+        p = sc.validate_scenario(market, rule, {"chip_rule_chn": rule, "scenario_year": year})
+        s = sc.solve(market, p)
+        out[rule] = (s.result.capacity[0, 1], s.country_costs["CHN"]["usd_per_m"])
+    for rule, (capacity, cost) in out.items():
+        assert out["total"][0] <= capacity * (1 + 1e-12), rule
+        assert out["total"][1] >= cost, rule
+    # and none is the loosest
+    assert all(out["none"][0] >= c * (1 - 1e-12) and out["none"][1] <= k for c, k in out.values())
+
+
+def test_the_chip_rules_differ_by_2030_wherever_their_rows_differ(market, tables):
+    rows = tables["chip_rules"].fillna(-1).sort_values(["rule_id", "accelerator_id"])
+    signature = {
+        r: tuple(
+            map(tuple, g[["accelerator_id", "access", "fee_pct", "volume_cap_fraction"]].values)
+        )
+        for r, g in rows.groupby("rule_id")
+    }
+    seen = {}
+    for rule in signature:
+        p = sc.validate_scenario(market, rule, {"chip_rule_chn": rule, "scenario_year": 2030})
+        s = sc.solve(market, p)
+        seen[rule] = (
+            round(s.capacity["CHN"] / 1e9, 3),
+            round(s.country_costs["CHN"]["usd_per_m"], 9),
+        )
+    for a, b in itertools.combinations(signature, 2):
+        assert (seen[a] == seen[b]) == (signature[a] == signature[b]), (a, b)
 
 
 # -- properties of solved scenarios ----------------------------------------------------
@@ -329,6 +368,8 @@ def scenarios(draw, capacity=True, rules=True):
         values["forbid_serving_country"] = ";".join(
             draw(st.lists(st.sampled_from(RULES_SERVING), max_size=3))
         )
+    if not capacity:  # China's fleet far above demand: no shadow price can bind
+        values["capacity_factor_chn"] = 100.0
     if capacity and draw(st.booleans()):
         values["capacity_factor_chn"] = draw(st.floats(0.05, 1.5))
         values["capacity_factor_usa"] = draw(st.floats(0.05, 2.0))
@@ -354,7 +395,7 @@ def test_property_flow_conservation_and_shares(market, values):
     for attribute in ("tokens", "usd", "kwh"):
         scale = max(sum(d[attribute] for *_, d in graph.edges(data=True)), 1.0)
         assert (fl.inner_node_balance(graph, attribute).abs() <= 1e-9 * scale).all()
-    out = sc.outcomes(solution)
+    out = sc.outcomes(solution, scope="platform")
     for measure in ("token_share_model_origin", "token_share_serving_country"):
         assert out.loc[out["measure"] == measure, "value"].sum() == pytest.approx(1.0, abs=1e-9)
     # nothing flows on a forbidden pair; served plus the outside good is the market
@@ -436,7 +477,7 @@ def test_a_binding_capacity_prices_tokens_out_and_costs_welfare(market):
     both = sc.validate_scenario(
         market, "half", {"capacity_factor_chn": 0.5, "capacity_factor_usa": 0.5}
     )
-    out = sc.outcomes(sc.solve(market, both))
+    out = sc.outcomes(sc.solve(market, both), scope="platform")
     # half of each country's calibration tokens can be served: half the demand is priced out
     total = _volume("or-top10-2026-02-week")
     assert _share(out, "tokens_per_week", "total") == pytest.approx(total / 2, rel=1e-6)
@@ -452,27 +493,20 @@ def test_a_binding_capacity_prices_tokens_out_and_costs_welfare(market):
 
 def test_zero_capacity_serves_nothing(market):
     params = sc.validate_scenario(market, "no-china", {"capacity_factor_chn": 0})
-    out = sc.outcomes(sc.solve(market, params))
+    out = sc.outcomes(sc.solve(market, params), scope="platform")
     assert _share(out, "token_share_serving_country", "CHN") == 0.0
     assert _share(out, "welfare_change_usd_per_year", "total") < 0
 
 
-def test_a_shrinking_fleet_shrinks_capacity_whatever_the_chips(market):
-    # the bug of the first engine: a total ban with a shrinking fleet left more capacity
-    values = {"capacity_factor_chn": 1.0, "fleet_growth_chn": -0.5, "scenario_year": 2030}
-    none = sc.solve(market, sc.validate_scenario(market, "a", values))
-    ban = sc.solve(
-        market, sc.validate_scenario(market, "b", values | {"accelerators_chn": "ascend-910c"})
-    )
-    base = sc.solve(market, sc.validate_scenario(market, "c", {}))
+def test_china_capacity_in_2026_is_the_headroom_over_the_calibration_week(market):
+    base = sc.solve(market, sc.validate_scenario(market, "c", {"capacity_factor_chn": 1.3}))
     served = base.flows[:, (market.offerings["serving_country"] == "CHN").to_numpy()].sum()
-    assert none.capacity["CHN"] == pytest.approx(served * 0.5**4, rel=1e-9)
-    assert ban.capacity["CHN"] == pytest.approx(none.capacity["CHN"], rel=1e-9)
+    assert base.capacity["CHN"] == pytest.approx(1.3 * served, rel=1e-9)
 
 
 def test_outcomes_cross_border_and_exported_electricity(market, baseline):
     solution = sc.solve(market, baseline)
-    out = sc.outcomes(solution)
+    out = sc.outcomes(solution, scope="platform")
     table = sc.flow_table(solution)
     abroad = table[(table["serving_country"] == "CHN") & (table["origin_region"] != "CHN")]
     by_hand = (abroad["tokens"] / 1e6 * abroad["kwh_per_m"]).sum() * 52 / 1e6
@@ -484,12 +518,7 @@ def test_outcomes_cross_border_and_exported_electricity(market, baseline):
     "values",
     [
         {},
-        {
-            "accelerators_chn": "ascend-910c",
-            "scenario_year": 2029,
-            "capacity_factor_chn": 0.9,
-            "fleet_growth_chn": 0.3,
-        },
+        {"chip_rule_chn": "total", "scenario_year": 2029},
         {"forbid_model_origin": "USA:*:CHN", "forbid_serving_country": "EUR:*:CHN"},
         {"capacity_factor_chn": 0.6, "capacity_factor_usa": 0.9, "nest_by": "origin"},
     ],
@@ -501,7 +530,7 @@ def test_monte_carlo_draws_equal_single_solves(market, values):
     assert mc["converged"].all()
     for i in (0, 17, 39):
         drawn = {k: float(mc.at[i, k]) for k in sc.UNCERTAIN}
-        single = sc.outcomes(sc.solve(market, {**params, **drawn}))
+        single = sc.outcomes(sc.solve(market, {**params, **drawn}), scope="platform")
         assert mc.at[i, "chinese_model_share"] == pytest.approx(
             _share(single, "token_share_model_origin", "CHN"), rel=1e-7
         )
@@ -532,8 +561,8 @@ def test_every_declared_range_end_solves(market):
             continue
         for end in (spec["min"], spec["max"]):
             values = {name: end}
-            if name.startswith("fleet_growth_"):
-                values |= {f"capacity_factor_{name[-3:]}": 1.0, "scenario_year": 2030}
+            if name == "fleet_growth_usa":
+                values |= {"capacity_factor_usa": 1.0, "scenario_year": 2030}
             if name == "origin_share_europe" and end == spec["max"]:
                 values[name] = 1 - market.user_share_usa - market.user_share_chn
             if name in ("user_share_enterprises", "user_share_public_sector") and end == 1:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 __all__ = ["END_COLORS", "tornado_chart", "tornado_data"]
@@ -34,7 +35,8 @@ def tornado_data(
     ``table`` is a table of :func:`tokenpower.models.uncertainty.one_at_a_time`
     with ``central``.  Columns: ``label`` (the input in words: ``labels`` of its
     name, else its name with spaces), ``end`` ("at its low end" or "at its high
-    end"), ``value`` (the input's value there), ``outcome`` (the outcome there),
+    end"), ``value`` (the input's value there; NaN for a choice such as
+    ``"low"``), ``value_text`` (that value in words), ``outcome`` (the outcome there),
     ``central`` and, where ``groups`` (input -> group) is given, ``group``.  Rows
     keep the table's order.  A missing column raises ``KeyError`` naming it.
 
@@ -54,10 +56,12 @@ def tornado_data(
             ("at its low end", r.low, r.at_low),
             ("at its high end", r.high, r.at_high),
         ):
+            numeric = isinstance(value, (int, float, np.number))
             row = {
                 "label": label,
                 "end": end,
-                "value": float(value),
+                "value": float(value) if numeric else np.nan,
+                "value_text": f"{float(value):,.4g}" if numeric else str(value),
                 "outcome": float(outcome),
                 "central": float(r.central),
             }
@@ -111,7 +115,7 @@ def tornado_chart(
             tooltip=[
                 alt.Tooltip("label:N", title="Input"),
                 alt.Tooltip("end:N", title="Input is"),
-                alt.Tooltip("value:Q", title="Input's value", format=",.4~g"),
+                alt.Tooltip("value_text:N", title="Input's value"),
                 alt.Tooltip("outcome:Q", title="Outcome", format=axis_format),
                 alt.Tooltip("central:Q", title="Central outcome", format=axis_format),
             ],

@@ -191,7 +191,7 @@ def run(market: Market, params: dict, draws: pd.DataFrame | None = None) -> Resu
         c: targets[:, groups["serving_country"].to_numpy() == c].sum(axis=1) / growth
         for c in fl.SERVING_COUNTRIES
     }
-    cap = co.capacities(params, get, base_served, base_cost, scn_cost)
+    cap = co.capacities(params, get, base_served, scn_cost)
     capacity = np.stack([cap[c] for c in fl.SERVING_COUNTRIES], axis=-1)
     allowed &= ~((capacity[:, c_index] == 0) | ~np.isfinite(per_b_scn))[:, None, :]
     # the scenario moves only prices and the choice set from the calibrated utilities

@@ -16,11 +16,18 @@ import math
 import numpy as np
 import pandas as pd
 
+import tokenpower.engine.fleet as fleet
 from tokenpower.engine.market import Market
 from tokenpower.models import flows as fl
 from tokenpower.models import tokencost as tc
 
-__all__ = ["capacities", "country_cost_usd_per_m", "country_costs", "gpu_hours_per_m"]
+__all__ = [
+    "capacities",
+    "china_supply",
+    "country_cost_usd_per_m",
+    "country_costs",
+    "gpu_hours_per_m",
+]
 
 
 def gpu_hours_per_m(costs: pd.DataFrame, output_fraction) -> np.ndarray:
@@ -97,41 +104,152 @@ def country_cost_usd_per_m(
     }
 
 
+def _china_access(market: Market, params: dict, rule) -> pd.DataFrame:
+    """China's access table for a scenario: from ``chip_rules.csv`` or, for ``custom``, from the lists."""
+    if rule("chip_rule_chn") != "custom":
+        return fleet.access_table(market.fleet, rule("chip_rule_chn"))
+    legal, grey = (
+        set(rule("accelerators_chn")),
+        set(rule("smuggled_accelerators_chn")) - set(rule("accelerators_chn")),
+    )
+    ids = sorted(set(market.costs["accelerator_id"]))
+    access = ["legal" if a in legal else "grey" if a in grey else "none" for a in ids]
+    premium, share = float(rule("smuggling_premium_chn")), float(rule("grey_supply_share_chn"))
+    return pd.DataFrame(
+        {
+            "accelerator_id": ids,
+            "access": access,
+            "cost_multiplier": [
+                1.0 if x == "legal" else 1 + premium if x == "grey" else np.inf for x in access
+            ],
+            "volume_share": [
+                1.0 if x == "legal" else share if x == "grey" else 0.0 for x in access
+            ],
+        }
+    )
+
+
+def _marginal(rows: pd.DataFrame, access: pd.DataFrame, output_fraction):
+    """Cost per million tokens and index of the chip that sets China's price, per draw.
+
+    The marginal chip is the cheapest China can add without a cap on its
+    volume (legal, or licensed for the whole supply): a chip that arrives
+    only in a capped share, through grey markets or a quota, adds capacity
+    but cannot meet growing demand at the margin, so it does not set the price.
+    """
+    ids = rows["accelerator_id"].to_numpy()
+    table = access.set_index("accelerator_id")
+    mult = np.where(table["volume_share"] >= 1, table["cost_multiplier"], np.inf)
+    mult = pd.Series(mult, index=table.index).reindex(ids).fillna(np.inf).to_numpy()
+    hours = gpu_hours_per_m(rows, output_fraction)
+    run = rows["electricity_usd_per_hour"].to_numpy() + rows["other_usd_per_hour"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        unit = np.where(
+            np.isfinite(mult), rows["capital_usd_per_hour"].to_numpy() * mult + run, np.inf
+        )
+    usd = unit * hours
+    best = np.argmin(usd, axis=-1)
+    return np.take_along_axis(usd, best[..., None], -1)[..., 0], best
+
+
+def china_supply(market: Market, params: dict, get, rule, year) -> dict:
+    """China's marginal cost, fleet electricity per token and fleet throughput, per draw.
+
+    ``rule(name)`` reads the chip-rule parameters (the scenario's or the
+    baseline's), ``year`` an array of scenario years.  Returns ``usd`` (the
+    marginal chip's cost per million tokens at 1B active parameters, times
+    ``cost_multiplier_chn``), ``kwh`` (the fleet's kWh per million tokens),
+    ``throughput_ratio`` (the fleet's tokens per hour in ``year`` over those
+    at the start of 2026) and ``accelerator_id`` (the marginal chip).
+    """
+    rows = market.costs[market.costs["country"] == "CHN"]
+    ids = rows["accelerator_id"].to_numpy()
+    access = _china_access(market, params, rule)
+    f = get("output_token_fraction")
+    usd, best = _marginal(rows, access, f)
+    hours = gpu_hours_per_m(rows, f)  # (D, A)
+    life = float(params["accelerator_service_life_years"])
+    supply = {"central": "units", "low": "units_low", "high": "units_high"}[
+        params["chip_supply_chn"]
+    ]
+    start = (
+        fleet.fleet_units(market.fleet, access, fleet.FIRST_YEAR, life, supply)
+        .reindex(ids)
+        .fillna(0)
+        .to_numpy()
+    )
+    by_year = {
+        int(y): fleet.fleet_units(market.fleet, access, int(y), life, supply)
+        .reindex(ids)
+        .fillna(0)
+        .to_numpy()
+        for y in np.unique(year)
+    }
+    units = np.stack([by_year[int(y)] for y in year])  # (D, A)
+    tokens = (units / hours).sum(axis=-1)
+    per_hour = rows["kwh_per_hour"].to_numpy()
+    # an empty fleet serves no token; any token it would serve would run on the marginal chip
+    marginal_kwh = np.take_along_axis(hours * per_hour, best[..., None], -1)[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kwh = np.where(tokens > 0, (units * per_hour).sum(axis=-1) / tokens, marginal_kwh)
+    return {
+        "usd": usd * get("cost_multiplier_chn"),
+        "kwh": kwh,
+        "throughput_ratio": tokens / (start / hours).sum(axis=-1),
+        "accelerator_id": ids[best],
+    }
+
+
 def country_costs(market: Market, params: dict, get, baseline: bool) -> dict[str, dict]:
     """Per-draw serving cost of each serving country, at the scenario's rules or the baseline's.
 
     ``get(name)`` returns a parameter as an array over draws.  Returns
-    ``{country: {"usd", "kwh", "hours", "accelerator_id"}}``, each an array (D,).
+    ``{country: {"usd", "kwh", "hours", "accelerator_id"}}``, each an array
+    (D,); China's entry also has ``throughput_ratio`` (its fleet in the
+    scenario year against 2026, :func:`china_supply`).  The baseline is the
+    default chip rules in 2026.
     """
     spec = market.specs
     rule = (lambda k: spec[k]["default"]) if baseline else params.get
     out = {}
-    for c in fl.SERVING_COUNTRIES:
-        lc = c.lower()
-        rows = market.costs[market.costs["country"] == c]
-        usd, kwh, hours, best = _cheapest(
-            rows,
-            rule(f"accelerators_{lc}"),
-            rule("smuggled_accelerators_chn") if c == "CHN" else (),
-            rule("smuggling_premium_chn") if baseline else get("smuggling_premium_chn"),
-            rule(f"cost_multiplier_{lc}") if baseline else get(f"cost_multiplier_{lc}"),
-            get("output_token_fraction"),
-        )
-        ids = np.where(np.isfinite(usd), rows["accelerator_id"].to_numpy()[best], "")
-        out[c] = {"usd": usd, "kwh": kwh, "hours": hours, "accelerator_id": ids}
+    rows = market.costs[market.costs["country"] == "USA"]
+    usd, kwh, hours, best = _cheapest(
+        rows,
+        rule("accelerators_usa"),
+        (),
+        0.0,
+        rule("cost_multiplier_usa") if baseline else get("cost_multiplier_usa"),
+        get("output_token_fraction"),
+    )
+    ids = np.where(np.isfinite(usd), rows["accelerator_id"].to_numpy()[best], "")
+    out["USA"] = {"usd": usd, "kwh": kwh, "hours": hours, "accelerator_id": ids}
+    years = (
+        np.full(np.shape(usd), fleet.FIRST_YEAR) if baseline else get("scenario_year").astype(int)
+    )
+    if baseline:  # the default rules and cost multiplier, at the draw's traffic mix
+
+        def china_get(k):
+            return (
+                get(k)
+                if k == "output_token_fraction"
+                else np.full(np.shape(usd), spec[k]["default"])
+            )
+    else:
+        china_get = get
+    china = china_supply(market, params, china_get, rule, years)
+    out["CHN"] = {**china, "hours": np.full(np.shape(usd), np.nan)}
     return out
 
 
-def capacities(params: dict, get, base_served: dict, base_cost: dict, scn_cost: dict) -> dict:
+def capacities(params: dict, get, base_served: dict, scn_cost: dict) -> dict:
     """Weekly token capacity of each serving country, an array over draws (``inf``: no limit).
 
-    ``capacity_factor`` x the tokens the country served in the calibration
-    week x its fleet in ``scenario_year`` relative to 2026.  The fleet
-    compounds at ``fleet_growth`` a year: a shrinking fleet keeps that share
-    of today's units; a growing one adds units of the scenario's cheapest
-    accessible accelerator, each serving ``hours_base / hours_scenario`` as
-    many tokens as today's average unit.  A stricter rule therefore never
-    leaves more capacity.
+    China: ``capacity_factor_chn`` x the tokens it served in the calibration
+    week x its fleet's throughput in ``scenario_year`` over that at the start
+    of 2026 (:func:`china_supply`); a stricter rule adds fewer chips, so it
+    never leaves more capacity.  The United States: ``capacity_factor_usa``
+    x its calibration-week tokens x (1 + ``fleet_growth_usa``) a year, or no
+    limit when the factor is empty (the US fleet keeps pace with demand).
     """
     out = {}
     years = get("scenario_year") - 2026
@@ -139,12 +257,10 @@ def capacities(params: dict, get, base_served: dict, base_cost: dict, scn_cost: 
         factor = params[f"capacity_factor_{c.lower()}"]
         if factor is None:
             out[c] = np.full(np.shape(years), np.inf)
-            continue
-        size = (1 + get(f"fleet_growth_{c.lower()}")) ** years
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(
-                np.isfinite(scn_cost[c]["usd"]), base_cost[c]["hours"] / scn_cost[c]["hours"], 0.0
+        elif c == "CHN":
+            out[c] = factor * np.asarray(base_served[c], float) * scn_cost[c]["throughput_ratio"]
+        else:
+            out[c] = (
+                factor * np.asarray(base_served[c], float) * (1 + get("fleet_growth_usa")) ** years
             )
-        fleet = np.minimum(size, 1.0) + np.maximum(size - 1.0, 0.0) * ratio
-        out[c] = factor * np.asarray(base_served[c], float) * fleet
     return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tokenpower.engine.scope import scope_inputs
 from tokenpower.engine.specs import parameter_specs
 from tokenpower.models import flows as fl
 from tokenpower.models import tokencost as tc
@@ -54,6 +55,9 @@ MARKET_TABLES = (
     "model_parameters",
     "scenario_parameters",
     "scenarios",
+    "china_fleet",
+    "chip_supply",
+    "chip_rules",
 )
 """The tables of the data package the engine reads (:func:`market_tables`)."""
 
@@ -75,8 +79,9 @@ class Market:
     country; ``user_share_usa``/``user_share_chn``: shares of users (0-1);
     ``costs``: serving-cost components by country and accelerator
     (:func:`serving_cost_components`); ``specs``: parameter specifications
-    (:func:`tokenpower.engine.specs.parameter_specs`); ``tables``: the
-    tables it was built from.
+    (:func:`tokenpower.engine.specs.parameter_specs`); ``fleet``: China's
+    fleet, chip supply and chip rules (:mod:`tokenpower.engine.fleet`);
+    ``world``: the world layer's inputs (:func:`tokenpower.engine.scope.scope_inputs`).
     """
 
     volumes: pd.DataFrame
@@ -87,6 +92,8 @@ class Market:
     user_share_chn: float
     costs: pd.DataFrame
     specs: dict
+    fleet: dict
+    world: pd.DataFrame
 
     @property
     def total_tokens_per_week(self) -> float:
@@ -152,6 +159,8 @@ def build_market(tables: dict[str, pd.DataFrame] | None = None) -> Market:
         user_share_chn=float(users["CHN"]) / 100,
         costs=costs,
         specs=parameter_specs(tables["scenario_parameters"], tables["assumptions"]),
+        fleet={name: tables[name] for name in ("china_fleet", "chip_supply", "chip_rules")},
+        world=scope_inputs(tables),
     )
 
 

@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 
 import tokenpower.engine.market as mk
+import tokenpower.engine.scope as sp
 from tokenpower.engine.core import Result, Solution
 from tokenpower.engine.market import WEEKS_PER_YEAR, Market
 from tokenpower.models import flows as fl
 
-__all__ = ["UNITS", "flow_table", "measures", "outcomes"]
+__all__ = ["UNITS", "flow_table", "measures", "outcomes", "scope_scale"]
 
 UNITS = {
     "token_share_model_origin": "fraction",
@@ -36,6 +37,7 @@ UNITS = {
     "average_price_usd_per_m": "USD/M tokens",
     "average_price_by_model_origin_usd_per_m": "USD/M tokens",
     "converged": "1 = yes",
+    "demand_scale": "ratio",
 }
 """Unit of every measure of :func:`measures`."""
 
@@ -116,6 +118,16 @@ def measures(market: Market, result: Result) -> dict[str, dict[str, np.ndarray]]
     return out
 
 
+def scope_scale(
+    market: Market, params: dict, draws: int | None = None, seed: int = 0
+) -> np.ndarray:
+    """The factor on volumes at the scenario's ``demand_scope``: 1 for the platform, else the
+    world scale (:func:`tokenpower.engine.scope.world_scale`, central or ``draws`` draws)."""
+    if params["demand_scope"] == "platform":
+        return np.ones(1 if draws is None else draws)
+    return sp.world_scale(market.world, draws, seed)
+
+
 def flow_table(solution: Solution) -> pd.DataFrame:
     """The solution's flows in long form: one row per segment and offering with flow.
 
@@ -139,11 +151,14 @@ def flow_table(solution: Solution) -> pd.DataFrame:
     return table
 
 
-def outcomes(solution: Solution) -> pd.DataFrame:
+def outcomes(solution: Solution, scope: str | None = None) -> pd.DataFrame:
     """The tidy outcomes table of a solved scenario.
 
     One row per measure and key, with ``scenario``, ``measure``, ``key``,
-    ``value`` and ``unit``: every measure of :func:`measures`, plus
+    ``value`` and ``unit``: every measure of :func:`measures` at the
+    scenario's ``demand_scope`` (volumes times :func:`scope_scale`, reported
+    as ``demand_scale``; ``scope`` overrides it, as chapters that tell the
+    story of the calibration week do with ``"platform"``), plus
     ``cross_border_tokens``/``cross_border_usd``/``cross_border_kwh`` per
     week by pair ``origin->serving``, ``rerouted_tokens`` (tokens served in
     another country than without capacity limits) and ``chokepoint`` (the key
@@ -162,9 +177,12 @@ def outcomes(solution: Solution) -> pd.DataFrame:
             }
         )
 
-    for name, keyed in measures(solution.market, solution.result).items():
+    params = solution.params if scope is None else {**solution.params, "demand_scope": scope}
+    factor = scope_scale(solution.market, params)
+    for name, keyed in sp.scale(measures(solution.market, solution.result), factor).items():
         for key, values in keyed.items():
             add(name, key, values[0], UNITS[name])
+    add("demand_scale", "total", factor[0], UNITS["demand_scale"])
     table = flow_table(solution)
     cross = table[table["origin_region"] != table["serving_country"]]
     pairs = cross.groupby(["origin_region", "serving_country"])[["tokens", "usd", "kwh"]].sum()

@@ -19,7 +19,8 @@ import pandas as pd
 
 import tokenpower.engine.core as core
 from tokenpower.engine.market import WEEKS_PER_YEAR, Market
-from tokenpower.engine.outcomes import UNITS, measures
+from tokenpower.engine.outcomes import UNITS, measures, scope_scale
+from tokenpower.engine.scope import scale
 from tokenpower.models import uncertainty as uq
 
 __all__ = ["UNCERTAIN", "bands", "benchmark", "draw_parameters", "monte_carlo", "tornado"]
@@ -104,12 +105,17 @@ def bands(
 
     Long table: ``scenario``, ``measure``, ``key``, ``unit``, ``p05``, ``p50``,
     ``p95`` and ``draws`` (the converged draws the percentiles are taken over).
+    Volumes are at the scenario's ``demand_scope``: at the world scope each
+    draw also draws the world layer's inputs (:func:`tokenpower.engine.outcomes.scope_scale`).
     """
     d = draw_parameters(market, params, draws, seed)
     result = core.run(market, params, d)
     ok = result.converged
     rows = []
-    for name, keyed in measures(market, result).items():
+    factor = scope_scale(market, params, draws, seed)
+    keyed_measures = scale(measures(market, result), factor)
+    keyed_measures["demand_scale"] = {"total": factor}
+    for name, keyed in keyed_measures.items():
         if name == "converged":
             continue
         for key, values in keyed.items():

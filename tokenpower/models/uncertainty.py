@@ -37,7 +37,8 @@ def one_at_a_time(
 
     ``evaluate(name, value)`` returns the outcome with the one input ``name`` set
     to ``value`` and every other input at its central value; ``ranges`` maps each
-    input's name to its (low, high).  Returns one row per input with
+    input's name to its (low, high), numbers or, for a choice parameter, two of
+    its choices.  Returns one row per input with
     ``parameter``, ``low``, ``high``, ``at_low``, ``at_high`` and ``swing``
     (``|at_high - at_low|``), largest swing first (ties in name order).  Where
     ``central`` (the outcome with every input central) is given, the columns
@@ -64,8 +65,8 @@ def one_at_a_time(
         rows.append(
             {
                 "parameter": name,
-                "low": float(low),
-                "high": float(high),
+                "low": _number_or_choice(low),
+                "high": _number_or_choice(high),
                 "at_low": at_low,
                 "at_high": at_high,
                 "swing": abs(at_high - at_low),
@@ -79,6 +80,11 @@ def one_at_a_time(
         out["central"] = central
         out["swing_pct"] = out["swing"] / abs(central) * 100 if central != 0 else np.nan
     return out
+
+
+def _number_or_choice(value):
+    """A range end as a float, or unchanged where it is a choice (such as ``"low"``)."""
+    return value if isinstance(value, str) else float(value)
 
 
 def stream(seed: int, key: int = 0) -> np.random.Generator:

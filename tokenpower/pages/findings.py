@@ -155,7 +155,7 @@ def _chip_ban(t) -> Finding:
     d_made = abs(float(ban["chinese_model_share"] - free["chinese_model_share"]))
     d_served = abs(float(ban["cn_served_share"] - free["cn_served_share"]))
     if d_served > 2 * d_made:
-        verdict = "It moves where tokens are served, hardly who makes them"
+        verdict = "It moves where tokens are served far more than who makes them"
     elif d_made > 2 * d_served:
         verdict = "It changes who makes the tokens more than where they are served"
     else:

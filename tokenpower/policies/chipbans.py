@@ -5,11 +5,10 @@ and the grid outcomes of :mod:`tokenpower.policies.explore`; nothing re-implemen
 
 **Years.** The engine grows demand from the calibration week (February
 2026) at ``demand_growth_per_year`` to ``scenario_year``; :func:`year_parameters`
-sets both.  Each country's fleet grows at ``g`` a year in chips (the
-engine's ``fleet_growth``), and the engine turns chips into tokens with the
-throughput of the cheapest chip the country may buy, so a ban that leaves
-China slower chips makes its capacity fall behind demand; where it does,
-the capacity's shadow price rations the tokens.
+sets both.  China's fleet grows by the chips its rule lets it add
+(:mod:`tokenpower.engine.fleet`) and loses those past their service life, so
+a ban makes its capacity fall behind demand; where it does, the capacity's
+shadow price rations the tokens.
 """
 
 from __future__ import annotations
@@ -70,23 +69,24 @@ def year_parameters(
 ) -> dict:
     """Validated parameters of a scenario in ``year`` with demand growing at ``demand_growth`` a year.
 
-    ``headroom`` (ratio) is each fleet's capacity over the tokens it served
-    in the calibration week, used unless the scenario sets its own
-    ``capacity_factor``; a fleet grows at ``demand_growth`` a year in chips
-    unless the scenario sets its own ``fleet_growth``.
+    ``headroom`` (ratio) is China's fleet capacity in 2026 over the tokens it
+    served in the calibration week; the fleet then grows by the chips its
+    rule lets it add (:mod:`tokenpower.engine.fleet`).  The US fleet keeps
+    its headroom and grows as fast as demand, unless the scenario sets its
+    own ``capacity_factor_usa`` or ``fleet_growth_usa``.
     """
     if not 2026 <= year <= 2030:
         raise ValueError(f"year must be between 2026 and 2030, got {year}")
-    if not -0.9 <= demand_growth <= 5:
-        raise ValueError(f"demand_growth must be between -0.9 and 5 per year, got {demand_growth}")
+    if not -0.5 <= demand_growth <= 5:
+        raise ValueError(f"demand_growth must be between -0.5 and 5 per year, got {demand_growth}")
     values = dict(params)
     defaults = market.specs
     values["demand_growth_per_year"] = demand_growth
-    for c in ("chn", "usa"):
-        factor = params[f"capacity_factor_{c}"]
-        values[f"capacity_factor_{c}"] = headroom if factor is None else factor
-        if params[f"fleet_growth_{c}"] == defaults[f"fleet_growth_{c}"]["default"]:
-            values[f"fleet_growth_{c}"] = demand_growth
+    values["capacity_factor_chn"] = headroom
+    if params["capacity_factor_usa"] is None:
+        values["capacity_factor_usa"] = headroom
+    if params["fleet_growth_usa"] == defaults["fleet_growth_usa"]["default"]:
+        values["fleet_growth_usa"] = max(demand_growth, 0.0)
     values["scenario_year"] = year
     return sc.validate_scenario(market, scenario, values)
 
@@ -105,7 +105,11 @@ def path_point(
     (exported electricity scaled to the year's demand, GWh per year) plus
     ``capacity_chn_t_per_week`` (China's serving capacity, trillion tokens
     per week at the year's scale), ``unserved_share`` and
-    ``rerouted_share`` (fractions of demand).
+    ``rerouted_share`` (fractions of demand), ``cn_shortfall_share`` (the
+    tokens China's users would send to its fleet with no shadow price, above
+    its capacity, as a fraction of that capacity) and ``kwh_per_m_chn`` (the
+    electricity of a million tokens of a ``reference_active_b`` model on
+    China's fleet, its chips weighted by the tokens they serve).
     """
     p = year_parameters(market, params, year, demand_growth, headroom)
     solution = sc.solve(market, p)
@@ -114,6 +118,10 @@ def path_point(
     out["capacity_chn_t_per_week"] = solution.capacity["CHN"] / 1e12
     out["unserved_share"] = float(solution.segments["unserved_tokens"].sum()) / demand
     out["rerouted_share"] = solution.rerouted_tokens / demand
+    in_china = (solution.offerings["serving_country"] == "CHN").to_numpy()
+    wanted = float(solution.logit_flows[:, in_china].sum())
+    out["cn_shortfall_share"] = max(wanted / solution.capacity["CHN"] - 1.0, 0.0)
+    out["kwh_per_m_chn"] = solution.country_costs["CHN"]["kwh_per_m"] * reference_active_b
     return out
 
 
@@ -285,13 +293,15 @@ def monte_carlo_path(
     years=PATH_YEARS,
     seed: int = 0,
     quantiles=(0.05, 0.5, 0.95),
+    reference_active_b: float = 37.0,
 ) -> pd.DataFrame:
     """Quantiles of one outcome along a scenario's path, over random draws of the uncertain inputs.
 
     Each draw takes the engine's uncertain parameters and a demand growth
     (:func:`path_draws`); the same draws are solved in every year, all at
     once by the engine's core, so a band is a set of whole paths.
-    ``outcome`` is a key of :func:`tokenpower.policies.explore.outcomes_of`.
+    ``outcome`` is a key of :func:`tokenpower.policies.explore.outcome_arrays`
+    (costs quoted for a model of ``reference_active_b`` billion active parameters).
     Returns one row per year with ``year`` and a column ``q05``, ``q50``,
     ``q95`` ... per quantile, over the draws that converged.
     """
@@ -302,8 +312,7 @@ def monte_carlo_path(
     for j, y in enumerate(years):
         p = year_parameters(market, params, int(y), float(demand_growth[1]), headroom)
         result = sc.run(market, p, d.assign(scenario_year=float(y)))
-        m = sc.measures(market, result)
-        values[:, j] = [ex.outcomes_of(m, 37.0, i)[outcome] for i in range(draws)]
+        values[:, j] = ex.outcome_arrays(sc.measures(market, result), reference_active_b)[outcome]
         ok &= result.converged
     for q in quantiles:
         out[f"q{round(q * 100):02d}"] = np.quantile(values[ok], q, axis=0)
@@ -349,9 +358,13 @@ def paths_chart(
     labels: dict[str, str] | None = None,
     axis_format: str = ".0%",
 ) -> alt.Chart:
-    """Lines of one outcome by year, one line per scenario (unfinished; pass to ``finish``)."""
+    """Lines of one outcome by year, one line per scenario (unfinished; pass to ``finish``).
+
+    The legend lists the scenarios in the order of ``paths``.
+    """
     data = paths[["scenario", "year", outcome]].copy()
     data["label"] = data["scenario"].map(labels or {}).fillna(data["scenario"])
+    order = list(dict.fromkeys(data["label"]))
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -361,9 +374,10 @@ def paths_chart(
             color=alt.Color(
                 "label:N",
                 title="Scenario",
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+                sort=order,
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
             ),
-            strokeDash=alt.StrokeDash("label:N", title="Scenario"),
+            strokeDash=alt.StrokeDash("label:N", title="Scenario", sort=order),
             tooltip=[
                 alt.Tooltip("label:N", title="Scenario"),
                 alt.Tooltip("year:O", title="Year"),

@@ -19,9 +19,11 @@ Two dials, each in [0, 1], are mapped to parameters of the scenario engine
 
   Below 1, every banned accelerator is still bought through grey markets at
   a premium of ``severity x max_premium`` on its price (a hypothesis: no
-  source in the book measures the premium).  A stricter ban therefore only
-  ever takes options away or makes them dearer, so China's cheapest serving
-  cost can only rise (the property the tests check).
+  source in the book measures the premium), in the capped share
+  ``grey_supply_share_chn`` of its supply: grey chips add capacity but do not
+  set the price.  A stricter ban therefore only ever takes options away, so
+  China's marginal serving cost can only rise and its fleet only shrink (the
+  properties the tests check).
 * :func:`sovereignty_parameters` maps a **sovereignty strictness** to
   data-sovereignty rules (the engine's ``forbid_model_origin``,
   ``forbid_serving_country`` and ``require_domestic_serving``), each step
@@ -50,9 +52,10 @@ __all__ = [
     "chip_ban_parameters",
     "explorable_chart",
     "grid_outcomes",
+    "outcome_arrays",
+    "outcomes_of",
     "point_outcomes",
     "scenario_values",
-    "outcomes_of",
     "solution_outcomes",
     "sovereignty_parameters",
 ]
@@ -128,7 +131,7 @@ def chip_ban_parameters(
     price) the grey-market premium as severity approaches 1, a hypothesis;
     ``all_accelerators`` the accelerator ids of the cost model (default: the
     ones named in :data:`BAN_LADDER` and :data:`DOMESTIC_CHN`).
-    Returns ``accelerators_chn``, ``smuggled_accelerators_chn`` (';'-joined
+    Returns ``chip_rule_chn`` (``custom``), ``accelerators_chn``, ``smuggled_accelerators_chn`` (';'-joined
     ids) and ``smuggling_premium_chn`` (fraction).  Monotone: a higher
     severity bans a superset of accelerators, with a premium at least as high.
     """
@@ -143,6 +146,7 @@ def chip_ban_parameters(
     legal = [a for a in ids if a not in banned]
     smuggled = [a for a in ids if a in banned] if severity < 1.0 else []
     return {
+        "chip_rule_chn": "custom",
         "accelerators_chn": ";".join(legal),
         "smuggled_accelerators_chn": ";".join(smuggled),
         "smuggling_premium_chn": round(severity * max_premium, 10),
@@ -203,27 +207,27 @@ def solution_outcomes(solution: sc.Solution, reference_active_b: float = 37.0) -
     return outcomes_of(sc.measures(solution.market, solution.result), reference_active_b, 0)
 
 
-def outcomes_of(m: dict, reference_active_b: float, draw: int) -> dict:
-    """The grid's outcomes of draw ``draw`` of the engine's measures ``m``."""
+def outcome_arrays(m: dict, reference_active_b: float = 37.0) -> dict[str, np.ndarray]:
+    """The grid's outcomes (see :func:`point_outcomes`) of every draw of the engine's measures ``m``."""
     price = m["average_price_by_model_origin_usd_per_m"]
+    lost = m["unserved_or_priced_out_tokens_per_week"]["total"]
     return {
-        "chinese_model_share": float(m["token_share_model_origin"]["CHN"][draw]),
-        "cn_served_share": float(m["token_share_serving_country"]["CHN"][draw]),
-        "exported_gwh_chn": float(m["exported_electricity_gwh_per_year"]["CHN"][draw]),
-        "exported_gwh_usa": float(m["exported_electricity_gwh_per_year"]["USA"][draw]),
-        "cost_usd_per_m_chn": float(m["serving_cost_usd_per_m"]["CHN"][draw]) * reference_active_b,
-        "cost_usd_per_m_usa": float(m["serving_cost_usd_per_m"]["USA"][draw]) * reference_active_b,
-        "price_gap": float(price["USA"][draw] / price["CHN"][draw]),
-        "shadow_price_chn": float(m["shadow_price_usd_per_m"]["CHN"][draw]),
-        "priced_out_share": float(
-            m["unserved_or_priced_out_tokens_per_week"]["total"][draw]
-            / (
-                m["tokens_per_week"]["total"][draw]
-                + m["unserved_or_priced_out_tokens_per_week"]["total"][draw]
-            )
-        ),
-        "welfare_usd_per_year": float(m["welfare_change_usd_per_year"]["total"][draw]),
+        "chinese_model_share": m["token_share_model_origin"]["CHN"],
+        "cn_served_share": m["token_share_serving_country"]["CHN"],
+        "exported_gwh_chn": m["exported_electricity_gwh_per_year"]["CHN"],
+        "exported_gwh_usa": m["exported_electricity_gwh_per_year"]["USA"],
+        "cost_usd_per_m_chn": m["serving_cost_usd_per_m"]["CHN"] * reference_active_b,
+        "cost_usd_per_m_usa": m["serving_cost_usd_per_m"]["USA"] * reference_active_b,
+        "price_gap": price["USA"] / price["CHN"],
+        "shadow_price_chn": m["shadow_price_usd_per_m"]["CHN"],
+        "priced_out_share": lost / (m["tokens_per_week"]["total"] + lost),
+        "welfare_usd_per_year": m["welfare_change_usd_per_year"]["total"],
     }
+
+
+def outcomes_of(m: dict, reference_active_b: float, draw: int) -> dict:
+    """The grid's outcomes of draw ``draw`` of the engine's measures ``m``, as floats."""
+    return {k: float(v[draw]) for k, v in outcome_arrays(m, reference_active_b).items()}
 
 
 def grid_outcomes(

@@ -171,7 +171,7 @@ def summary(solution: sc.Solution) -> dict:
     ``chinese_model_tokens_per_week`` and ``priced_out_tokens_per_week``
     (tokens no longer sent at all, against the unrestricted market).
     """
-    out = sc.outcomes(solution).set_index(["measure", "key"])["value"]
+    out = sc.outcomes(solution, scope="platform").set_index(["measure", "key"])["value"]
     cost = welfare_cost_usd_per_year(solution)
     by_type = cost.groupby("user_type")["cost_usd_per_year"].sum()
     row = {

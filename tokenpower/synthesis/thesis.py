@@ -89,11 +89,13 @@ def derivative_twh(t, evidence, draws: int = 2000) -> dict:
     )
 
 
-def chip_ban_2030(t) -> tuple:
+def chip_ban_2030(t, supply: str = "central") -> tuple:
     """The engine's 2030 paths with no controls and under a total chip ban (two rows, as Series).
 
-    Each row has ``chinese_model_share`` (Chinese-made models' share of tokens) and
-    ``cn_served_share`` (the share of tokens served in China), as fractions.
+    ``supply`` is the ``chip_supply_chn`` case (``central``, ``low`` or ``high`` end of the
+    sources' range for China's fleet and chip supply).  Each row has ``chinese_model_share``
+    (Chinese-made models' share of tokens) and ``cn_served_share`` (the share of tokens
+    served in China), as fractions.
     """
     from tokenpower import engine as sc
     from tokenpower.policies import chipbans as cb
@@ -105,7 +107,7 @@ def chip_ban_2030(t) -> tuple:
     headroom = tc.assumption_value(a, "serving_capacity_headroom")
     paths = cb.preset_paths(
         market,
-        {k: presets[k] for k in ("chipban-none", "chipban-total")},
+        {k: {**presets[k], "chip_supply_chn": supply} for k in ("chipban-none", "chipban-total")},
         growth,
         headroom,
         years=(2030,),
@@ -114,24 +116,41 @@ def chip_ban_2030(t) -> tuple:
 
 
 def chip_ceiling(t, evidence) -> dict:
-    """Chinese-made share of tokens in 2030 under a total chip ban over the share with no controls."""
-    free, ban = chip_ban_2030(t)
-    ratio = float(ban["chinese_model_share"] / free["chinese_model_share"])
+    """Chinese-made share of tokens in 2030 under a total chip ban over the share with no controls.
+
+    Central at the central fleet and supply; the range over the sources' low and high ends.
+    """
+    ratios = {}
+    for case in ("central", "low", "high"):
+        free, ban = chip_ban_2030(t, case)
+        ratios[case] = float(ban["chinese_model_share"] / free["chinese_model_share"])
+        if case == "central":
+            shares = free, ban
+    free, ban = shares
+    made_cut = 100 * (1 - ratios["central"])
+    served_cut = 100 * float(free["cn_served_share"] - ban["cn_served_share"])
     return dict(
-        central=ratio,
+        central=ratios["central"],
+        low=min(ratios.values()),
+        high=max(ratios.values()),
         unit="ratio",
         chapter="05-chip-bans",
         tolerance=0.01,
         reference=1.0,
         evidence=evidence(
-            t, "assumptions", ["token_demand_growth_per_year", "serving_capacity_headroom"]
-        ),
+            t,
+            "assumptions",
+            ["token_demand_growth_per_year", "serving_capacity_headroom", "accel_lifetime_years"],
+        )
+        + evidence(t, "china_fleet", t["china_fleet"]["fleet_id"]),
         basis=(
             f"in the engine's 2030 paths a total ban moves the Chinese-made share of tokens from "
-            f"{100 * free['chinese_model_share']:.1f} % to {100 * ban['chinese_model_share']:.1f} %, while the "
-            f"share served in China falls from {100 * free['cn_served_share']:.0f} % to "
-            f"{100 * ban['cn_served_share']:.0f} %: the ban binds on where tokens are served, hardly on "
-            "whose models are used"
+            f"{100 * free['chinese_model_share']:.0f} % to {100 * ban['chinese_model_share']:.0f} % "
+            f"(a cut of {made_cut:.0f} %; {100 * (1 - max(ratios.values())):.0f}-"
+            f"{100 * (1 - min(ratios.values())):.0f} % over the sources' range for China's fleet and "
+            f"chip supply), while the share served in China falls from "
+            f"{100 * free['cn_served_share']:.0f} % to {100 * ban['cn_served_share']:.0f} % "
+            f"({served_cut:.0f} points): the ban binds hardest on where tokens are served"
         ),
     )
 
