@@ -11,8 +11,18 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests run on a loaded machine of two shared cores, where one example of an engine
+# solve can take seconds: no per-example deadline (a deadline would make a timing test of a
+# property test, and speed is measured by `python -m tokenpower bench`, never by a test) and
+# no "too slow" health check.  A test's own @settings changes only what it names.
+settings.register_profile(
+    "tokenpower", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tokenpower"))
 
 
 @pytest.fixture

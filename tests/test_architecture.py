@@ -162,3 +162,53 @@ def test_pyproject_lists_every_distribution_the_package_imports():
             missing.append(f"{top} (imported by {module}, from {', '.join(sorted(dists))})")
     assert missing == []
     assert {"myst-nb", "pandas"} <= declared  # the parser reads real names
+
+
+def test_the_default_run_collects_the_docstrings_examples():
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "--doctest-modules" in options["addopts"].split()
+    paths = [ROOT / p for p in options["testpaths"]]
+    with_examples = [
+        name for name, path in MODULES.items() if ">>> " in path.read_text(encoding="utf-8")
+    ]
+    assert "tokenpower.pages.words" in with_examples  # the scan sees real examples
+    outside = [n for n in with_examples if not any(MODULES[n].is_relative_to(p) for p in paths)]
+    assert outside == []
+
+
+# Documents the project keeps outside this repository, which no reader of it can open.
+OUTSIDE_DOCUMENTS = re.compile(
+    "|".join(
+        [
+            r"fact[ _-]?sheet",
+            r"design[ _-]note",
+            r"\.\./shared",
+            r"(?<![\w-])(?:MODEL|ARCHITECTURE|GUIDE)\.md\b",
+            r"\bfacts-[a-z]+\.md\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+
+def _repository_texts() -> dict[str, str]:
+    paths = [*MODULES.values(), *sorted((ROOT / "tests").glob("*.py"))]
+    paths += [ROOT / n for n in ("README.md", "pyproject.toml", "Makefile", "setup.py")]
+    paths.append(ROOT / "data" / "README.md")
+    this = Path(__file__).resolve()
+    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths if p != this}
+
+
+def test_code_docstrings_and_readmes_cite_only_documents_in_the_repository():
+    found = [
+        f"{name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+        for name, text in _repository_texts().items()
+        for m in OUTSIDE_DOCUMENTS.finditer(text)
+    ]
+    assert found == []
+
+
+def test_an_outside_document_would_be_seen():
+    assert OUTSIDE_DOCUMENTS.search("see the design note, section 3")
+    assert OUTSIDE_DOCUMENTS.search("as in ../shared/MODEL.md")
+    assert not OUTSIDE_DOCUMENTS.search("the data README (data/README.md)")

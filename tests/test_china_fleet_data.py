@@ -92,7 +92,7 @@ def test_assumed_rows_are_low_confidence():
         assert (assumed["confidence"] == "low").all(), name
 
 
-def test_anchor_figures_are_the_fact_sheets_values():
+def test_anchor_figures_are_the_values_the_sources_quote():
     fleet = load("china_fleet").set_index("fleet_id")
     # SemiAnalysis via SCMP: "more than 1 million China-specific H20... produced by Nvidia in the
     # last nine months of 2024"; Sina Finance via TrendForce: "H20 orders for 2024 are expected to

@@ -66,7 +66,7 @@ def test_dials_outside_zero_one_are_refused_by_name(bad):
         ex.sovereignty_parameters(bad)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 5))
 def test_property_stricter_is_a_superset(a, b, premium):
     lo, hi = sorted((a, b))
@@ -80,7 +80,8 @@ def test_property_stricter_is_a_superset(a, b, premium):
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 5))
 def test_property_more_severe_never_lowers_chinas_cost(market, a, b, premium):

@@ -247,7 +247,7 @@ def test_layered_layout_and_arcs(tables):
     assert usa_chn["km"] == pytest.approx(_haversine_km(37.77, -122.42, 30.29, 120.16), rel=1e-9)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     st.lists(
         st.tuples(

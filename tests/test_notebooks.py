@@ -177,6 +177,7 @@ def _mkdir(path):
     return path
 
 
+@pytest.mark.book
 def test_a_downloaded_notebook_runs_offline_in_a_fresh_folder_with_a_non_editable_install(
     tmp_path,
 ):

@@ -13,7 +13,7 @@ from tokenpower.synthesis.claims import Tables
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-MODEL_TABLE_ROWS = [
+SEVEN_QUESTIONS = [
     "unit",
     "price per unit",
     "speed",
@@ -60,7 +60,7 @@ def test_era_starts(tables):
         pl.era_starts(tables["telegraph_cables"], tables["assumptions"], "1858")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     day=st.dates(
         min_value=pd.Timestamp("1850-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()
@@ -173,18 +173,18 @@ def test_chinese_token_shares_by_scope(tables):
 # -- the side-by-side table ---------------------------------------------------------------
 
 
-def test_quantities_are_the_design_note_rows():
-    assert list(pl.QUANTITIES) == MODEL_TABLE_ROWS
+def test_quantities_are_the_seven_questions():
+    assert list(pl.QUANTITIES) == SEVEN_QUESTIONS
 
 
 def test_side_by_side_has_a_row_per_quantity(eras):
     long = pl.unit_economics_long(*eras)
-    assert len(long) == len(MODEL_TABLE_ROWS) * 3
+    assert len(long) == len(SEVEN_QUESTIONS) * 3
     assert set(zip(long["quantity"], long["era"], strict=False)) == {
-        (q, e) for q in MODEL_TABLE_ROWS for e in pl.ERAS
+        (q, e) for q in SEVEN_QUESTIONS for e in pl.ERAS
     }
     wide = pl.side_by_side(long)
-    assert list(wide["Quantity"]) == MODEL_TABLE_ROWS
+    assert list(wide["Quantity"]) == SEVEN_QUESTIONS
     assert list(wide.columns[1:]) == [pl.ERA_LABELS[e] for e in pl.ERAS]
     assert wide.iloc[:, 1:].map(lambda x: isinstance(x, str) and len(x) > 0).all().all()
 

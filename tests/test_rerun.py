@@ -42,6 +42,7 @@ def _text(html: str) -> str:
     return soup.get_text(" ")
 
 
+@pytest.mark.book
 def test_the_page_is_built_with_the_books_theme_and_assets(rerun):
     folder, _ = rerun
     html = (folder / "index.html").read_text()
@@ -54,6 +55,7 @@ def test_the_page_is_built_with_the_books_theme_and_assets(rerun):
     assert glued(executed)["intro_year"]["text/plain"] == "1902"
 
 
+@pytest.mark.book
 def test_the_page_has_no_raw_myst_markup(rerun):
     folder, _ = rerun
     text = _text((folder / "index.html").read_text())
@@ -61,6 +63,7 @@ def test_the_page_has_no_raw_myst_markup(rerun):
         assert markup not in text, markup
 
 
+@pytest.mark.book
 def test_the_page_says_what_changed_against_the_book(rerun):
     folder, _ = rerun
     soup = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
@@ -77,6 +80,7 @@ def test_the_page_says_what_changed_against_the_book(rerun):
     assert "Figures and tables that changed (1 of 2): Figure 1." in " ".join(box.get_text().split())
 
 
+@pytest.mark.book
 def test_the_terminal_gets_a_short_table(rerun):
     _, result = rerun
     tail = result.stdout[result.stdout.index("what changed against the book") :]
@@ -88,6 +92,8 @@ def test_the_terminal_gets_a_short_table(rerun):
     assert "running over TCP" not in result.stderr + result.stdout
 
 
+@pytest.mark.browser
+@pytest.mark.book
 def test_the_page_reads_at_phone_and_desktop_width_without_errors(rerun, browser):
     folder, _ = rerun
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))

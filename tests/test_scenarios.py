@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tokenpower import engine as sc
@@ -24,7 +24,7 @@ from tokenpower.engine import choice as ch
 from tokenpower.engine import core
 from tokenpower.models import flows as fl
 
-PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=25)
 
 
 @pytest.fixture(scope="module")

@@ -115,7 +115,7 @@ def test_an_input_without_a_range_or_outside_it_is_fixed_and_uses_no_randomness(
     assert rng.random() == np.random.default_rng(0).random()
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(
     low=st.floats(-1e3, 1e3),
     width=st.floats(1e-3, 1e3),

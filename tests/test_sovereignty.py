@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tokenpower import engine as sc
@@ -19,7 +19,7 @@ from tokenpower.data import load
 from tokenpower.models import flows as fl
 from tokenpower.policies import sovereignty as sv
 
-PROPERTY = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=20)
 
 
 @pytest.fixture(scope="module")

@@ -122,7 +122,7 @@ def test_channels_never_negative_when_routers_exceed_labs():
     assert float(w.channel_tokens(x)["abroad_labs"]) == 0.0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     served=st.floats(0.0, 1.0),
     labs_musd=st.floats(1.0, 5000.0),

@@ -1,12 +1,15 @@
 """Build the book: execute the chapters, render HTML, swap it in on success.
 
-Two guarantees that plain ``jupyter-book build`` does not give:
+What this adds to plain ``jupyter-book build``:
 
 * **The execution cache cannot go stale.**  jupyter-cache keys a chapter only
   on its code cells.  This module also keys the whole build on the contents
   of ``data/``, the package source and the pinned requirements
   (:func:`fingerprint`); when that changes, the staging build and its cache
   are dropped and every chapter is executed again.
+* **Chapters execute side by side.**  Before Sphinx reads the book, the chapters the
+  cache has no result for are executed several at a time into the cache
+  (:mod:`tokenpower_book.parallel`); Sphinx then executes nothing.
 * **A failed build leaves the last good site in place.**  The book is built
   into ``_build/stage``; only when that build succeeds (warnings are errors,
   a failing cell is an error) is its HTML copied to ``_build/html.new`` and
@@ -26,6 +29,7 @@ import time
 from pathlib import Path
 
 from tokenpower.data.bibliography import write_bibtex
+from tokenpower_book.parallel import execute_into_cache
 
 __all__ = [
     "BOOK_DIRS",
@@ -51,10 +55,11 @@ SITE = Path("_build") / "html"
 def fingerprint(root: Path, paths: tuple[str, ...] = KEYED_PATHS) -> str:
     """SHA-256 over the files the chapters' outputs depend on besides their code.
 
-    Covers every file under ``data/`` and ``tokenpower/`` (Python, JSON and
-    CSV), ``requirements.txt`` and ``pyproject.toml``; pass ``paths`` (names
-    under ``root``) to hash only some of them, e.g. ``("data",)``.  File names
-    are part of the hash, so adding or removing a file changes it too.
+    Covers every file under ``data/`` and ``tokenpower/`` (byte for byte, compiled
+    Python left out) and ``requirements.txt`` (:data:`KEYED_PATHS`); not
+    ``tokenpower_book/``, whose code does not change what a chapter computes.  Pass
+    ``paths`` (names under ``root``) to hash only some of them, e.g. ``("data",)``.
+    File names are part of the hash, so adding or removing a file changes it too.
     """
     digest = hashlib.sha256()
     for name in paths:
@@ -234,6 +239,13 @@ def _build(root: Path, clean: bool, stage: Path, site: Path, quiet: bool) -> boo
         shutil.rmtree(stage)
     stage.mkdir(parents=True, exist_ok=True)
 
+    cache = stage / "_build" / ".jupyter_cache"
+    # the environment the Sphinx process gives its kernels (see tokenpower_book.reproducibility)
+    kernel_env = {
+        "TOKENPOWER_DATA_DIR": str(root / "data"),
+        "TOKENPOWER_EXECUTION_CACHE": str(cache),
+    }
+    execute_into_cache(root, cache, kernel_env, say=_say)
     _say(f"building the book into {stage} (chapters execute where the cache has no result)")
     ok = _sphinx(root, stage, "html", quiet)
     html = stage / "_build" / "html"

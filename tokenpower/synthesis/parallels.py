@@ -104,8 +104,8 @@ def era_starts(
         ``"first-atlantic"`` the year of the 1858 Atlantic cable (route
         ``atlantic-1858``).
     assumptions : ``assumptions.csv``; the rows ``era_start_bitcoin`` and
-        ``era_start_llm_api`` give the other two start years (no fact sheet
-        dates them; each row states its reasoning and a range).
+        ``era_start_llm_api`` give the other two start years (no source in
+        ``sources.csv`` dates them; each row states its reasoning and a range).
 
     Returns
     -------
