@@ -195,11 +195,12 @@ def _repository_texts() -> dict[str, str]:
     paths = [*MODULES.values(), *sorted((ROOT / "tests").glob("*.py"))]
     paths += [ROOT / n for n in ("README.md", "pyproject.toml", "Makefile", "setup.py")]
     paths.append(ROOT / "data" / "README.md")
+    paths += sorted((ROOT / "book").glob("*.md"))  # the pages a reader reads
     this = Path(__file__).resolve()
     return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths if p != this}
 
 
-def test_code_docstrings_and_readmes_cite_only_documents_in_the_repository():
+def test_code_docstrings_readmes_and_pages_cite_only_documents_in_the_repository():
     found = [
         f"{name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
         for name, text in _repository_texts().items()
