@@ -195,11 +195,12 @@ def _repository_texts() -> dict[str, str]:
     paths = [*MODULES.values(), *sorted((ROOT / "tests").glob("*.py"))]
     paths += [ROOT / n for n in ("README.md", "pyproject.toml", "Makefile", "setup.py")]
     paths.append(ROOT / "data" / "README.md")
+    paths += sorted((ROOT / "book").glob("*.md"))  # the pages a reader reads
     this = Path(__file__).resolve()
     return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths if p != this}
 
 
-def test_code_docstrings_and_readmes_cite_only_documents_in_the_repository():
+def test_code_docstrings_readmes_and_pages_cite_only_documents_in_the_repository():
     found = [
         f"{name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
         for name, text in _repository_texts().items()
@@ -212,3 +213,56 @@ def test_an_outside_document_would_be_seen():
     assert OUTSIDE_DOCUMENTS.search("see the design note, section 3")
     assert OUTSIDE_DOCUMENTS.search("as in ../shared/MODEL.md")
     assert not OUTSIDE_DOCUMENTS.search("the data README (data/README.md)")
+
+
+def _returns(function: ast.FunctionDef) -> list[int]:
+    """Lines of the ``return`` statements of ``function`` itself (not of functions inside it)."""
+    found, todo = [], list(function.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            found.append(node.lineno)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _property_tests(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef) and any(
+            ast.unparse(d).startswith(("given(", "hypothesis.given(")) for d in node.decorator_list
+        ):
+            yield node
+
+
+def test_property_tests_skip_examples_with_assume_never_return():
+    # an early return passes an example that checked nothing; hypothesis.assume discards it
+    found = [
+        f"{path.name}::{test.name} line {line}"
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        for test in _property_tests(path)
+        for line in _returns(test)
+    ]
+    assert found == []
+
+
+def test_an_early_return_in_a_property_test_would_be_seen(tmp_path):
+    sample = tmp_path / "test_sample.py"
+    sample.write_text(
+        "@given(st.floats())\ndef test_x(x):\n    def helper():\n        return 1\n"
+        "    if x < 0:\n        return\n    assert helper()\n"
+    )
+    (test,) = _property_tests(sample)
+    assert _returns(test) == [6]
+
+
+def test_property_tests_leave_the_deadline_to_the_profile():
+    # tests/conftest.py sets one profile for the loaded machine; a test's own deadline overrides it
+    found = [
+        f"{path.name}::{test.name}"
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        for test in _property_tests(path)
+        if any("deadline" in ast.unparse(d) for d in test.decorator_list)
+    ]
+    assert found == []

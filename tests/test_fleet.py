@@ -60,7 +60,7 @@ def test_the_fleet_by_hand():
         fleet.access_table(TABLES, "ajar")
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(st.integers(2026, 2030), st.floats(2.0, 6.0), st.floats(0.0, 6.0))
 def test_property_a_stricter_rule_or_a_shorter_life_never_adds_chips(year, life, shorter):
     open_, shut = (fleet.access_table(TABLES, r) for r in ("open", "shut"))
