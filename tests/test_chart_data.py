@@ -132,3 +132,16 @@ def test_the_book_writes_the_files_beside_the_page_and_links_them():
     assert "python -m tokenpower run 02-bitcoin" in written["bitcoins-electricity.txt"]
     assert "Data: bitcoins-electricity-2.csv" in written["bitcoins-electricity-2.txt"]
     assert written["bitcoins-electricity.csv"].startswith("date,twh_per_year\n2015-01-01,")
+
+
+def test_a_source_line_naming_rows_by_their_key_counts_only_those_rows():
+    chart = alt.Chart(pd.DataFrame({"years": [2, 4]})).mark_bar().encode(x="years:Q")
+    line = "Data: btc_miners.csv; life: assumptions.csv btc_asic_life_years"
+    meta = chart_metadata(finish(chart, title="T", alt_text="x", source=line).to_dict())
+    life = load("assumptions").set_index("id").loc["btc_asic_life_years"]
+    assert meta["tables"] == ["btc_miners", "assumptions"]
+    by_id = {s["id"]: s["confidence"] for s in meta["sources"]}
+    # one assumption row, not the hundred of the whole table
+    miners = load("btc_miners")
+    expected = sum(miners["source"] == life["source"]) + 1
+    assert sum(by_id[life["source"]].values()) == expected

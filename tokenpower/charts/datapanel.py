@@ -197,8 +197,14 @@ def _sources(source_line: str, rows: list[dict]) -> tuple[list[str], list[dict]]
             named_ids.append(token)
     if rows and "source" in rows[0]:  # the chart's own rows say where each comes from
         count([r.get("source") for r in rows], [r.get("confidence") for r in rows])
+    tokens = set(_TOKEN.findall(source_line))
     for name in tables:
         frame = pkg.load(name)
+        key = pkg.schema(name).get("primaryKey")
+        if isinstance(key, str) and key in frame.columns:
+            # rows the source line names by their key (an assumption's id): only those rows
+            named = frame[frame[key].astype(str).isin(tokens)]
+            frame = named if len(named) else frame
         if "source" in frame.columns:
             conf = frame["confidence"] if "confidence" in frame.columns else [None] * len(frame)
             count(list(frame["source"]), list(conf))
