@@ -141,7 +141,9 @@ def test_a_source_line_naming_rows_by_their_key_counts_only_those_rows():
     life = load("assumptions").set_index("id").loc["btc_asic_life_years"]
     assert meta["tables"] == ["btc_miners", "assumptions"]
     by_id = {s["id"]: s["confidence"] for s in meta["sources"]}
-    # one assumption row, not the hundred of the whole table
+    # the one assumption row named, not the hundred rows of the whole table
     miners = load("btc_miners")
-    expected = sum(miners["source"] == life["source"]) + 1
-    assert sum(by_id[life["source"]].values()) == expected
+    assert set(by_id) == set(miners["source"]) | {life["source"]}
+    assert by_id[life["source"]] == {
+        life["confidence"]: int((miners["source"] == life["source"]).sum()) + 1
+    }

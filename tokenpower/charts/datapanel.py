@@ -201,6 +201,7 @@ def _sources(source_line: str, rows: list[dict]) -> tuple[list[str], list[dict]]
     for name in tables:
         frame = pkg.load(name)
         key = pkg.schema(name).get("primaryKey")
+        key = key[0] if isinstance(key, list) and len(key) == 1 else key
         if isinstance(key, str) and key in frame.columns:
             # rows the source line names by their key (an assumption's id): only those rows
             named = frame[frame[key].astype(str).isin(tokens)]
