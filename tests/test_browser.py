@@ -16,10 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 
 # pages whose raw numbers are known and have a reason; each entry is to be removed when it is fixed
-RAW_ALLOWED = {
-    "book/06-sovereignty.html": "its scenario table is rewritten with the scenario engine's next version",
-    "book/data-sources.html": "field descriptions quote the exact statute-mile factor 0.868976",
-}
+RAW_ALLOWED: dict[str, str] = {}
 
 
 def _pages(built_site):

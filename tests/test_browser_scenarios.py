@@ -2,10 +2,13 @@
 
 Chapter 5 (chip bans) always carries the grid; chapter 6 (sovereignty) is
 checked too when its page is in the built site.  Moving either slider of
-the chart with two range inputs must change its SVG, with no kernel.
+the chart with two range inputs must change its SVG, with no kernel; the sliders'
+positions are kept in the page's address, and opening that address draws the same chart.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import PageVisit
@@ -59,8 +62,25 @@ def _check_page(browser, url):
         assert after != before, f"moving slider {i} ({names[i].strip()}) did not redraw the chart"
         _set(visit, slider, 0)
         assert _svg(chart) == before, f"moving slider {i} back did not restore the chart"
+    # a permalink: the sliders' positions are in the page's address, and opening it restores them
+    step = float(sliders.nth(1).get_attribute("step"))
+    _set(visit, sliders.nth(0), 1)
+    _set(visit, sliders.nth(1), 2 * step)
+    drawn, link = _svg(chart), visit.page.url
+    query = parse_qs(urlparse(link).query)
+    assert sorted(float(v[0]) for v in query.values()) == pytest.approx([2 * step, 1.0]), link
     assert visit.errors == [] and visit.blocked == []
     visit.close()
+    shared = PageVisit(browser, link)
+    shared.wait_for_charts()
+    chart = _explorable(shared)
+    values = chart.evaluate(
+        "el => [...el.querySelectorAll('input[type=range]')].map(i => parseFloat(i.value))"
+    )
+    assert values == pytest.approx([1.0, 2 * step]), f"{link} opened with the sliders at {values}"
+    assert _svg(chart) == drawn, f"{link} did not draw the chart the link was copied from"
+    assert shared.errors == []
+    shared.close()
 
 
 def test_each_slider_redraws_the_explorable_grid_on_the_scenario_chapters(

@@ -8,7 +8,11 @@ temporary folder (your ``_build`` is not touched) and prints one table:
 * re-execution of one chapter with a changed parameter (``run``);
 * the "floor" twin: the same pages with every code cell removed, built with
   nothing to execute, so that execution's cost is reported as a ratio;
-* HTML bytes of each page and of the whole site.
+* HTML bytes of each page (its own HTML, without the scripts, styles, images and data files it
+  links, which the browser fetches once and caches) against the target of 300 KB a page, and the
+  bytes of the whole site.
+
+``python -m tokenpower bench --pages _build/html`` measures only the pages of a site already built.
 
 Targets (reported, not asserted): a no-change rebuild under 5 s and a clean
 build of the foundation under 30 s on 2 cores; one scenario solve under
@@ -28,7 +32,38 @@ from tokenpower_book.build import build_book, copy_book
 from tokenpower_book.rerun import run_chapter
 from tokenpower_book.runner import parameters_cell, resolve_chapter
 
-__all__ = ["run_benchmarks"]
+__all__ = ["PAGE_TARGET_BYTES", "page_sizes", "run_benchmarks", "run_page_sizes"]
+
+PAGE_TARGET_BYTES = 300 * 1024
+"""The most a page's own HTML should weigh (issue: reader edition)."""
+
+
+def page_sizes(site: Path) -> list[tuple[str, str, str]]:
+    """One row per page of a built site: its own HTML size in KB, and whether it meets the target;
+    then the count of pages over the target and the bytes of every file of the site."""
+    rows = []
+    over = 0
+    pages = sorted(
+        p for p in site.rglob("*.html") if not p.relative_to(site).parts[0].startswith("_")
+    )
+    for page in pages:
+        size = page.stat().st_size
+        ok = size <= PAGE_TARGET_BYTES
+        over += not ok
+        note = "target <= 300 KB" if ok else "OVER the 300 KB target"
+        rows.append((f"page HTML: {page.relative_to(site)}", f"{size / 1024:,.1f} KB", note))
+    rows.append(("pages over 300 KB", f"{over} of {len(pages)}", "target 0"))
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    rows.append(("site bytes, all files", f"{total:,}", ""))
+    return rows
+
+
+def _print(rows) -> None:
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure'.ljust(width)}  {'value':>14}  note")
+    print(f"{'-' * width}  {'-' * 14}  {'-' * 28}")
+    for name, value, note in rows:
+        print(f"{name.ljust(width)}  {value:>14}  {note}")
 
 
 def _strip_code(book: Path) -> None:
@@ -102,18 +137,18 @@ def run_benchmarks(
         if ok and floor > 0:
             rows.append(("execution cost: clean build / floor", f"{clean / floor:.1f} x", ""))
 
-        site = book / "_build" / "html"
-        total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-        for page in sorted(site.rglob("*.html")):
-            rel = page.relative_to(site)
-            if rel.parts[0].startswith("_"):
-                continue
-            rows.append((f"HTML bytes: {rel}", f"{page.stat().st_size:,}", ""))
-        rows.append(("site bytes, all files", f"{total:,}", ""))
+        rows.extend(page_sizes(book / "_build" / "html"))
     rows.extend(_scenario_rows())
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'measure'.ljust(width)}  {'value':>14}  note")
-    print(f"{'-' * width}  {'-' * 14}  {'-' * 28}")
-    for name, value, note in rows:
-        print(f"{name.ljust(width)}  {value:>14}  {note}")
+    _print(rows)
+    return rows
+
+
+def run_page_sizes(site: Path) -> list[tuple]:
+    """Measure the pages of a site already built (``bench --pages``); print the table, return its rows."""
+    if not (site / "index.html").exists():
+        raise SystemExit(
+            f"bench --pages: {site} is not a built site (no index.html); build it first"
+        )
+    rows = page_sizes(site)
+    _print(rows)
     return rows

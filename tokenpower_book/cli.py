@@ -102,8 +102,11 @@ def _scenario(args) -> int:
 
 
 def _bench(args) -> int:
-    from tokenpower_book.bench import run_benchmarks
+    from tokenpower_book.bench import run_benchmarks, run_page_sizes
 
+    if args.pages:
+        run_page_sizes(Path(args.pages))
+        return 0
     run_benchmarks(root=Path(args.root), chapter=args.chapter, param=args.param)
     return 0
 
@@ -206,6 +209,11 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         metavar="NAME=VALUE",
         help="parameter for the re-execution timing (default: the chapter's first parameter, changed)",
+    )
+    m.add_argument(
+        "--pages",
+        metavar="SITE",
+        help="only measure the pages of a site already built (e.g. _build/html): no build, no timing",
     )
     m.set_defaults(func=_bench)
     return p

@@ -5,6 +5,8 @@
 //    panel's width (and a map's height) scaled down until the whole drawing fits the column;
 //  * puts the legends below the chart on a narrow screen (a phone), one entry a line;
 //  * draws again when the window's width changes.
+//  * keeps the positions of an explorable's sliders in the page's address (?name=value, one pair
+//    a slider), so a link to the page opens with the sliders where they were when it was copied.
 // When the drawing is final the container gets data-tp-fit="done" (the browser tests wait for it);
 // a drawing that cannot be made to fit (fixed axis titles, long labels) is scaled down as a whole.
 (function () {
@@ -67,9 +69,63 @@
     s.title = t;
   }
 
+  // Sliders and other inputs bound to a chart's parameters: [{name, bind, param}] of the spec
+  function boundParams(s, out) {
+    out = out || [];
+    if (!s || typeof s !== "object") return out;
+    if (Array.isArray(s)) { s.forEach(function (x) { boundParams(x, out); }); return out; }
+    (Array.isArray(s.params) ? s.params : []).forEach(function (p) {
+      if (p && typeof p.name === "string" && p.bind && p.bind.input && !p.select &&
+          !out.some(function (q) { return q.name === p.name; })) out.push(p);
+    });
+    Object.keys(s).forEach(function (k) { if (k !== "params" && k !== "datasets" && k !== "data") boundParams(s[k], out); });
+    return out;
+  }
+
+  // a value read from the address, made valid for its input (a number in a slider's range, on its
+  // step); undefined when it cannot be
+  function fromAddress(p, text) {
+    var b = p.bind;
+    if (b.input === "range" || typeof p.value === "number") {
+      var v = parseFloat(text);
+      if (!isFinite(v)) return undefined;
+      var lo = typeof b.min === "number" ? b.min : -Infinity, hi = typeof b.max === "number" ? b.max : Infinity;
+      v = Math.min(hi, Math.max(lo, v));
+      if (typeof b.step === "number" && b.step > 0 && isFinite(lo)) v = lo + Math.round((v - lo) / b.step) * b.step;
+      return Number(v.toPrecision(12));
+    }
+    if (b.input === "checkbox") return text === "true";
+    if (Array.isArray(b.options)) {
+      return b.options.map(String).indexOf(text) >= 0 ? b.options[b.options.map(String).indexOf(text)] : undefined;
+    }
+    return text;
+  }
+
+  function restoreFromAddress(s) {
+    var q = new URLSearchParams(window.location.search);
+    boundParams(s).forEach(function (p) {
+      if (!q.has(p.name)) return;
+      var v = fromAddress(p, q.get(p.name));
+      if (v !== undefined) p.value = v;
+    });
+  }
+
+  function keepInAddress(result, s) {
+    boundParams(s).forEach(function (p) {
+      try {
+        result.view.addSignalListener(p.name, function (name, value) {
+          var q = new URLSearchParams(window.location.search);
+          q.set(name, typeof value === "number" ? String(Number(value.toPrecision(12))) : String(value));
+          window.history.replaceState(window.history.state, "", window.location.pathname + "?" + q.toString() + window.location.hash);
+        });
+      } catch (e) { /* a parameter the compiled view does not expose as a signal */ }
+    });
+  }
+
   function prepare(spec, avail) {
     var s = clone(spec);
     resolveGeo(s);
+    restoreFromAddress(s);
     s.config = s.config || {};
     wrapTitle(s, avail);
     if (avail < NARROW) {
@@ -147,6 +203,7 @@
           el.style.visibility = "hidden";
           return embed();
         }
+        keepInAddress(result, s);
         finish(el);
       });
     }

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import altair as alt
 
+from tokenpower.charts.datapanel import panel_html
+
 __all__ = [
     "OTHER_COLOR",
     "POWER_COLORS",
@@ -165,6 +167,7 @@ def offline_renderer(spec: dict, **metadata) -> dict:
         f'<div class="tp-chart" id="{chart_id}" role="img" aria-label="{html.escape(alt_text, quote=True)}"></div>\n'
         f"{static}"
         f'<p class="tp-chart-alt">{html.escape(alt_text)}</p>\n'
+        f"{panel_html(spec)}"
         "<script>(function(){"
         f"var spec={safe_json};"
         f'var el=document.getElementById("{chart_id}");'
@@ -234,7 +237,12 @@ def finish(
         raise ValueError("every chart needs a text alternative (alt_text)")
     lines = [subtitle] if subtitle else []
     lines.append(source)
-    return chart.properties(title=alt.Title(title, subtitle=lines), description=alt_text)
+    # the source line again, by itself, for the data panel under the chart (.datapanel)
+    return chart.properties(
+        title=alt.Title(title, subtitle=lines),
+        description=alt_text,
+        usermeta={"tokenpower": {"source": source}},
+    )
 
 
 @lru_cache(maxsize=2)

@@ -1,10 +1,14 @@
-"""The "Data sources" appendix, written from ``data/datapackage.json`` at build time."""
+"""The "Data sources" and "Data fields" appendices, written from ``data/datapackage.json`` at build time.
+
+The first describes every table (rows, licence, the sources its rows cite); the second lists every
+table's fields with their types and units. They are two pages so that neither is too heavy to load.
+"""
 
 from __future__ import annotations
 
 from tokenpower.data import DataPackage, package
 
-__all__ = ["data_sources_markdown", "resource_summary"]
+__all__ = ["data_fields_markdown", "data_sources_markdown", "resource_summary"]
 
 
 def _cell(text) -> str:
@@ -39,24 +43,42 @@ def resource_summary(pkg: DataPackage | None = None) -> list[dict]:
     return out
 
 
-def data_sources_markdown(pkg: DataPackage | None = None) -> str:
-    """MyST Markdown describing every resource: fields with units, rows, sources, licence."""
-    parts = []
-    for res in resource_summary(pkg):
-        parts.append(
-            f"**{_cell(res['title'])}** (`data/{res['path']}`, {res['rows']} rows, "
-            f"licence {res['licences']})\n"
-        )
-        parts.append(f"{res['description']}\n")
-        parts.append("| field | type | unit | description |\n|---|---|---|---|")
+def _fields_table(res: dict, descriptions: bool = True) -> list[str]:
+    if not descriptions:
+        lines = ["| field | type | unit |\n|---|---|---|"]
         for field in res["fields"]:
             unit = field.get("unit") or (
                 f"see `{field['unitField']}`" if field.get("unitField") else ""
             )
-            parts.append(
-                f"| `{field['name']}` | {field.get('type', 'string')} | {_cell(unit)} | "
-                f"{_cell(field.get('description', field.get('title', '')))} |"
-            )
+            lines.append(f"| `{field['name']}` | {field.get('type', 'string')} | {_cell(unit)} |")
+        return lines
+    lines = ["| field | type | unit | description |\n|---|---|---|---|"]
+    for field in res["fields"]:
+        unit = field.get("unit") or (
+            f"see `{field['unitField']}`" if field.get("unitField") else ""
+        )
+        lines.append(
+            f"| `{field['name']}` | {field.get('type', 'string')} | {_cell(unit)} | "
+            f"{_cell(field.get('description', field.get('title', '')))} |"
+        )
+    return lines
+
+
+def _heading(res: dict) -> str:
+    return (
+        f"**{_cell(res['title'])}** (`data/{res['path']}`, {res['rows']} rows, "
+        f"licence {res['licences']})\n"
+    )
+
+
+def data_sources_markdown(pkg: DataPackage | None = None, fields: bool = True) -> str:
+    """MyST Markdown describing every resource: rows, licence, sources and, with ``fields``, its fields."""
+    parts = []
+    for res in resource_summary(pkg):
+        parts.append(_heading(res))
+        parts.append(f"{res['description']}\n")
+        if fields:
+            parts.extend(_fields_table(res))
         if res["sources"]:
             cites = ", ".join(f"{{cite:t}}`{s}`" for s in res["sources"])
             parts.append(f"\nSources cited by its rows: {cites}.\n")
@@ -66,5 +88,15 @@ def data_sources_markdown(pkg: DataPackage | None = None) -> str:
                 f"\n**Low-graded rows: {res['low_rows']} of {res['rows']}**, resting on {cites}. "
                 "A figure the book takes from them is marked as low-graded where it is used.\n"
             )
+        parts.append("")
+    return "\n".join(parts)
+
+
+def data_fields_markdown(pkg: DataPackage | None = None, descriptions: bool = True) -> str:
+    """MyST Markdown listing every resource's fields: name, type, unit and (``descriptions``) what it holds."""
+    parts = []
+    for res in resource_summary(pkg):
+        parts.append(_heading(res))
+        parts.extend(_fields_table(res, descriptions))
         parts.append("")
     return "\n".join(parts)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from tokenpower.pages.words import humanize, number
 
-__all__ = ["cell", "table", "table_frame"]
+__all__ = ["cell", "id_words", "source_label", "table", "table_frame"]
 
 
 def cell(value, digits: int = 2) -> str:
@@ -90,3 +90,39 @@ def table(
     if caption:
         styler = styler.set_caption(caption)
     return styler
+
+
+def id_words(value) -> str:
+    """An id in words, for a table cell: ``"regulator-action"`` -> ``"Regulator action"``.
+
+    >>> id_words("public-sector-and-critical-infrastructure"), id_words("in_force")
+    ('Public sector and critical infrastructure', 'In force')
+    """
+    text = " ".join(str(value).replace("_", " ").replace("-", " ").split())
+    return text[:1].upper() + text[1:]
+
+
+def source_label(source_ids, data_dir=None) -> str:
+    """Sources as a page names them, by author and year from ``sources.csv``: ``"Reuters 2024"``.
+
+    ``source_ids`` is one id or several separated by ``;``; an id not in ``sources.csv`` raises
+    ``KeyError`` naming it. The book's own assumptions read "the book's assumption".
+    """
+    from tokenpower.data import load
+
+    catalogue = load("sources", data_dir).set_index("id")
+    names = []
+    for sid in [s.strip() for s in str(source_ids).split(";") if s.strip()]:
+        if sid not in catalogue.index:
+            raise KeyError(f"source_label(): no source {sid!r} in sources.csv")
+        row = catalogue.loc[sid]
+        if row["kind"] == "assumption":
+            name = "the book's assumption"
+        elif row["kind"] == "derived":
+            name = "the book's arithmetic"
+        else:
+            year = "" if pd.isna(row["year"]) else f" {int(row['year'])}"
+            name = f"{row['author']}{year}"
+        if name not in names:
+            names.append(name)
+    return "; ".join(names)
