@@ -99,6 +99,7 @@ def test_every_page_has_no_serious_or_critical_wcag_violation(built_site, site_u
         visit.page.add_script_tag(path=str(AXE))
         for mode in ("light", "dark"):  # the theme's colour modes, switched as its own button does
             visit.page.evaluate("(m) => { document.documentElement.dataset.theme = m; }", mode)
+            visit.page.wait_for_timeout(800)  # the theme's colour transitions end
             found = blocking_violations(visit.page.evaluate(AXE_RUN))
             if found:
                 problems.append(describe(f"{page} ({mode} mode)", found))
