@@ -172,19 +172,14 @@ def china_supply(market: Market, params: dict, get, rule, year) -> dict:
     supply = {"central": "units", "low": "units_low", "high": "units_high"}[
         params["chip_supply_chn"]
     ]
-    start = (
-        fleet.fleet_units(market.fleet, access, fleet.FIRST_YEAR, life, supply)
-        .reindex(ids)
-        .fillna(0)
-        .to_numpy()
-    )
-    by_year = {
+    by_year = {  # the fleet in each scenario year and at the start, each counted once
         int(y): fleet.fleet_units(market.fleet, access, int(y), life, supply)
         .reindex(ids)
         .fillna(0)
         .to_numpy()
-        for y in np.unique(year)
+        for y in np.unique(np.append(year, fleet.FIRST_YEAR))
     }
+    start = by_year[fleet.FIRST_YEAR]
     units = np.stack([by_year[int(y)] for y in year])  # (D, A)
     tokens = (units / hours).sum(axis=-1)
     per_hour = rows["kwh_per_hour"].to_numpy()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tokenpower.engine.fleet import FLEET_TABLES
 from tokenpower.engine.scope import scope_inputs
 from tokenpower.engine.specs import parameter_specs
 from tokenpower.models import flows as fl
@@ -55,9 +56,7 @@ MARKET_TABLES = (
     "model_parameters",
     "scenario_parameters",
     "scenarios",
-    "china_fleet",
-    "chip_supply",
-    "chip_rules",
+    *FLEET_TABLES,
 )
 """The tables of the data package the engine reads (:func:`market_tables`)."""
 
@@ -159,7 +158,7 @@ def build_market(tables: dict[str, pd.DataFrame] | None = None) -> Market:
         user_share_chn=float(users["CHN"]) / 100,
         costs=costs,
         specs=parameter_specs(tables["scenario_parameters"], tables["assumptions"]),
-        fleet={name: tables[name] for name in ("china_fleet", "chip_supply", "chip_rules")},
+        fleet={name: tables[name] for name in FLEET_TABLES},
         world=scope_inputs(tables),
     )
 

@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from tokenpower.models import world
-from tokenpower.models.uncertainty import stream, triangular
 
 __all__ = ["EXTENSIVE", "PERIOD", "scale", "scope_inputs", "world_scale"]
 
@@ -62,13 +61,7 @@ def world_scale(inputs: pd.DataFrame, draws: int | None = None, seed: int = 0) -
     ``seed`` (each input triangular on its range, from its own stream), so a
     band at the world scope and the world layer's band rest on the same draws.
     """
-    if draws is None:
-        x = inputs["central"].to_dict()
-    else:
-        x = {
-            name: triangular(r.low, r.central, r.high, draws, stream(seed, i + 1))
-            for i, (name, r) in enumerate(inputs.iterrows())
-        }
+    x = inputs["central"].to_dict() if draws is None else world.draw_inputs(inputs, draws, seed)
     platform = (
         np.asarray(x["openrouter_t_per_week"], float)
         * world.WEEKS_PER_YEAR

@@ -48,6 +48,7 @@ __all__ = [
     "WEEKS_PER_YEAR",
     "channel_tokens",
     "chinese_api_prices",
+    "draw_inputs",
     "kwh_per_m_tokens",
     "monte_carlo",
     "summary",
@@ -243,6 +244,15 @@ def _electricity(tables, x, tokens, accelerator) -> dict[str, np.ndarray]:
     }
 
 
+def draw_inputs(inputs: pd.DataFrame, draws: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """``draws`` draws of each input of :func:`world_inputs`: triangular on its low, central
+    and high values, input ``i`` from random stream ``i + 1`` of ``seed`` (independent draws)."""
+    return {
+        name: triangular(r.low, r.central, r.high, draws, stream(seed, i + 1))
+        for i, (name, r) in enumerate(inputs.iterrows())
+    }
+
+
 def monte_carlo(
     tables: dict[str, pd.DataFrame],
     period: str,
@@ -262,11 +272,7 @@ def monte_carlo(
     kWh of a token: value delivered per kWh) and ``served_cn_musd_per_year``
     (what foreign users pay for the tokens served from China, USD M/yr).
     """
-    inputs = world_inputs(tables, period)
-    x = {
-        name: triangular(r.low, r.central, r.high, draws, stream(seed, i + 1))
-        for i, (name, r) in enumerate(inputs.iterrows())
-    }
+    x = draw_inputs(world_inputs(tables, period), draws, seed)
     tokens = channel_tokens(x)
     return pd.DataFrame({**x, **tokens, **_electricity(tables, x, tokens, accelerator)})
 
